@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.models import Membership, NumberSequence, Organization, OrgKind, OrgLevel, Role, User
+from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
+from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.lib.errors import Conflict, ValidationFailed
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, kind: str, uscc: str | None, level: str = "", district_code: str = ""
+) -> Organization:
+    """Create an organisation. Raises ValidationFailed (bad USCC, kind, level, district) or Conflict (USCC taken)."""
+    if kind not in OrgKind.values:
+        raise ValidationFailed(_("未知的单位类型"), fields={"kind": kind})
+    if level and level not in OrgLevel.values:
+        raise ValidationFailed(_("未知的层级"), fields={"level": level})
+    if not name.strip():
+        raise ValidationFailed(_("请填写名称"), fields={"name": "required"})
+    normalised: str | None = None
+    if kind != OrgKind.INDIVIDUAL or uscc:
+        try:
+            normalised = validate_uscc(uscc or "")
+        except InvalidUSCC as exc:
+            raise ValidationFailed(str(exc), code="invalid_uscc", fields={"uscc": str(exc)}) from exc
+        if Organization.objects.filter(uscc=normalised).exists():
+            raise Conflict(_("该统一社会信用代码已注册"), code="uscc_taken", fields={"uscc": normalised})
+    if district_code:
+        try:
+            district_by_code(district_code)
+        except UnknownDistrict as exc:
+            raise ValidationFailed(str(exc), code="unknown_district", fields={"district_code": district_code}) from exc
+    return Organization.objects.create(
+        name=name.strip(), kind=kind, uscc=normalised, level=level, district_code=district_code
+    )
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, organization: Organization, roles: list[str], display_name: str = ""
+) -> User:
+    for role in roles:
+        if role not in Role.values:
+            raise ValidationFailed(_("未知角色"), fields={"roles": role})
+    user = User.objects.create_user(username=username, password=password, display_name=display_name)
+    for role in roles:
+        Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+def next_number(name: str) -> int:
+    """Next value of a gap-free sequence. Must run inside the caller's transaction (row lock)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number must run inside a transaction")
+    seq, _created = NumberSequence.objects.select_for_update().get_or_create(name=name)
+    seq.last_value += 1
+    seq.save(update_fields=["last_value"])
+    return seq.last_value

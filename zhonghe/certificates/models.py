@@ -1,0 +1,45 @@
+"""Certificates: signed, immutable payloads. A revoked certificate stays visible as revoked."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SigningKey(models.Model):
+    """Published public keys; the private key lives outside the database (settings.SIGNING_KEY_FILE)."""
+
+    key_id = models.CharField(max_length=40, unique=True)
+    algorithm = models.CharField(max_length=20, default="Ed25519")
+    public_key_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+class Certificate(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(max_length=30, unique=True)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="certificates")
+    inventory = models.ForeignKey("footprints.InventoryVersion", on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField()
+    payload_canonical = models.TextField()
+    signature = models.TextField()
+    key_id = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            # One valid certificate per event at a time.
+            models.UniqueConstraint(fields=["event"], condition=models.Q(status="valid"), name="cert_one_valid_per_event"),
+        ]

@@ -1,0 +1,339 @@
+"""Render the 碳中和证书 (Carbon Neutrality Certificate) PDF.
+
+Django-free: everything arrives as arguments (the signed payload, the public verify URL, the signature),
+so the layout is testable without a database and a certificate can be re-rendered from its stored payload.
+The PDF only *displays* the payload; the signature over the canonical payload text is what binds it.
+
+Layout (A4 portrait): double border; title, subtitle, number; a statement; a label/value table of the
+event, organiser and inventory; the retired-credits table (repeats its header when it overflows a page);
+and on every page a footer with issue time, key id, full inventory hash and signature in small print, and
+at the bottom right a vector QR code (segno, level M) encoding exactly ``verify_url`` with the URL below.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+
+from zhonghe.certificates.pdf_fonts import (
+    GOLD,
+    GREEN,
+    MUTED,
+    ROW_TINT,
+    RULE,
+    certificate_styles,
+    register_cjk_font,
+)
+
+__all__ = ["render_certificate_pdf"]
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 22 * mm
+FOOTER_H = 66 * mm  # reserved at the bottom of every page for the signature block and QR
+QR_SIZE = 34 * mm
+BEIJING = timezone(timedelta(hours=8), "UTC+8")
+DASH = "—"
+SIGNED_NOTE = (
+    "本证书内容经 Ed25519 数字签名，任何改动都会使签名失效；请以核验页面所示为准。"
+    "The content is digitally signed; the verification page is authoritative."
+)
+Styles = dict[str, ParagraphStyle]
+
+
+def _get(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
+    """Nested lookup that tolerates missing or empty values; returns escaped markup-safe text."""
+    value: Any = data
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return default
+        value = value.get(key)
+    if value is None or value == "":
+        return default
+    return escape(str(value))
+
+
+def _en(text: str) -> str:
+    return f'<br/><font name="Helvetica" size="6.3" color="#8a8a8a">{text}</font>'
+
+
+def _dates(event: Mapping[str, Any]) -> str:
+    start, end = _get(event, "start_date"), _get(event, "end_date")
+    return start if end in (start, DASH) else f"{start} 至 {end}"
+
+
+def _venue(event: Mapping[str, Any]) -> str:
+    parts = [_get(event, key, default="") for key in ("venue_district", "venue_address")]
+    return "，".join(p for p in parts if p) or DASH
+
+
+def _short_hash(value: str) -> str:
+    return f"{value[:16]}…{value[-8:]}" if len(value) > 28 else value
+
+
+def _issued_at(payload: Mapping[str, Any]) -> str:
+    raw = _get(payload, "issued_at")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return raw
+    if moment.tzinfo is None:
+        return raw
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M（北京时间 UTC+8）")
+
+
+def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
+    organiser, event = _get(payload, "organiser", "name"), _get(payload, "event", "name")
+    total = _get(payload, "inventory", "total_t_co2e")
+    retired = _get(payload, "offsets", "retired_t")
+    zh = (
+        f"兹证明，<b>{organiser}</b>主办的“<b>{event}</b>”活动，经核算温室气体排放总量为 "
+        f"<b>{total}</b> 吨二氧化碳当量（tCO<sub>2</sub>e），已通过注销 <b>{retired}</b> 吨碳信用"
+        f"予以全部抵消，实现碳中和。特发此证。"
+    )
+    en = (
+        f"This is to certify that the greenhouse gas emissions of the event above, quantified at {total} "
+        f"tCO<sub>2</sub>e, have been fully offset by the retirement of {retired} t of carbon credits."
+    )
+    return [Paragraph(zh, st["statement"]), Spacer(1, 2), Paragraph(en, st["statement_en"])]
+
+
+def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table:
+    event = payload.get("event") or {}
+    inv, offsets = ("inventory",), ("offsets",)
+    rows = [
+        ("活动名称", "Event", _get(event, "name")),
+        ("主办单位", "Organiser", _get(payload, "organiser", "name")),
+        ("统一社会信用代码", "USCC", _get(payload, "organiser", "uscc")),
+        ("活动日期", "Dates", _dates(event)),
+        ("举办地点", "Venue", _venue(event)),
+        ("排放总量", "Inventory total", f"{_get(payload, *inv, 'total_t_co2e')} tCO<sub>2</sub>e"),
+        (
+            "核算依据",
+            "Basis",
+            f"排放因子 {_get(payload, *inv, 'factor_release')} · 方法 {_get(payload, *inv, 'method_version')}"
+            f" · 清单第 {_get(payload, *inv, 'version')} 版",
+        ),
+        ("清单哈希", "Inventory hash", _short_hash(_get(payload, *inv, "hash"))),
+        (
+            "抵消情况",
+            "Offsets",
+            f"应抵消 {_get(payload, *offsets, 'required_t')} t，已注销 {_get(payload, *offsets, 'retired_t')} t",
+        ),
+    ]
+    data = [[Paragraph(zh + _en(en), st["label"]), Paragraph(value, st["value"])] for zh, en, value in rows]
+    table = Table(data, colWidths=[34 * mm, width - 34 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (0, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table:
+    offsets = payload.get("offsets") or {}
+    titles = ("类型<br/>Type", "项目<br/>Project", "年份<br/>Vintage", "序列号范围<br/>Serial range")
+    head = [Paragraph(t, st["th"]) for t in titles] + [Paragraph("数量 (t)<br/>Quantity", st["th_num"])]
+    data: list[list[Any]] = [head]
+    for r in offsets.get("retirements") or []:
+        project = _get(r, "project_code")
+        if _get(r, "project_name", default=""):
+            project += f'<br/><font size="7" color="#6b6b6b">{_get(r, "project_name")}</font>'
+        serials = f"{_get(r, 'serial_first')}<br/>至 {_get(r, 'serial_last')}"
+        cells = [_get(r, "credit_type"), project, _get(r, "vintage"), serials, _get(r, "quantity_t")]
+        data.append([Paragraph(c, st["td_num" if i == 4 else "td"]) for i, c in enumerate(cells)])
+    if len(data) == 1:
+        data.append([Paragraph("（无注销记录 No retirements）", st["td"]), "", "", "", ""])
+    widths = [20 * mm, None, 15 * mm, 58 * mm, 18 * mm]
+    widths[1] = width - sum(w for w in widths if w)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), GREEN),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ROW_TINT]),
+                ("BOX", (0, 0), (-1, -1), 0.6, GREEN),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """Draw ``data`` as a vector QR code (quiet zone included) with its lower-left corner at (x, y)."""
+    qr = segno.make(data, error="m", micro=False, boost_error=False)
+    rows = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
+    module = size / len(rows)
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    path = canvas.beginPath()
+    for r, row in enumerate(rows):
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            path.rect(x + start * module, y + size - (r + 1) * module, (c - start) * module, module)
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _draw_border(canvas: Canvas) -> None:
+    canvas.setStrokeColor(GREEN)
+    canvas.setLineWidth(2.4)
+    canvas.rect(10 * mm, 10 * mm, PAGE_W - 20 * mm, PAGE_H - 20 * mm)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.8)
+    canvas.rect(12.5 * mm, 12.5 * mm, PAGE_W - 25 * mm, PAGE_H - 25 * mm)
+    canvas.setFillColor(GOLD)
+    for cx, cy in ((12.5, 12.5), (12.5, 284.5), (197.5, 12.5), (197.5, 284.5)):
+        canvas.circle(cx * mm, cy * mm, 1.6 * mm, stroke=0, fill=1)
+
+
+def _draw_watermark(canvas: Canvas, font: str, label: str) -> None:
+    canvas.saveState()
+    canvas.setFillColor(colors.firebrick)
+    canvas.setFillAlpha(0.16)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(35)
+    # Fit the label inside the border along the diagonal, whatever its length.
+    size = min(72.0, 150 * mm / max(pdfmetrics.stringWidth(label, font, 1), 1e-6))
+    canvas.setFont(font, size)
+    canvas.drawCentredString(0, 0, label)
+    canvas.restoreState()
+
+
+def _block(canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float, width: float) -> float:
+    """Draw a paragraph whose top edge is at ``top``; return the y of its bottom edge."""
+    para = Paragraph(text, style)
+    _, h = para.wrap(width, FOOTER_H)
+    para.drawOn(canvas, x, top - h)
+    return top - h
+
+
+def _draw_footer(
+    canvas: Canvas, payload: Mapping[str, Any], verify_url: str, signature: str, st: Styles
+) -> None:
+    left, right, top = MARGIN_X, PAGE_W - MARGIN_X, FOOTER_H - 5 * mm
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, FOOTER_H - 1.5 * mm, right, FOOTER_H - 1.5 * mm)
+
+    _draw_qr(canvas, verify_url, right - QR_SIZE, top - QR_SIZE, QR_SIZE)
+    url = f"扫码或访问以核验 Verify at<br/>{escape(verify_url)}"
+    _block(canvas, url, st["url"], right - 62 * mm, top - QR_SIZE - 1.5 * mm, 62 * mm)
+
+    width = right - QR_SIZE - 8 * mm - left
+    split = width * 0.56
+    label = '<font size="7.5" color="#1d4d32">{}</font><br/>{}'.format
+    issued = label("签发时间 Issued", _issued_at(payload))
+    key_id = label("签名密钥 Key ID", _get(payload, "key_id"))
+    y = min(
+        _block(canvas, issued, st["value"], left, top, split),
+        _block(canvas, key_id, st["value"], left + split, top, width - split),
+    )
+    small_print = [
+        label("清单哈希 Inventory SHA-256", _get(payload, "inventory", "hash")),
+        label("数字签名 Ed25519 signature (base64)", escape(signature) or DASH),
+        SIGNED_NOTE,
+    ]
+    for text in small_print:
+        y = _block(canvas, text, st["small"], left, y - 2.3 * mm, width)
+
+
+def render_certificate_pdf(
+    *,
+    payload: Mapping[str, Any],
+    verify_url: str,
+    signature_b64: str,
+    status_label: str = "",
+    font_path: str | None = None,
+) -> bytes:
+    """Return the certificate as PDF bytes (A4, one page unless the retirements table overflows).
+
+    ``payload`` is the signed certificate payload (numbers as strings); missing optional keys print as a
+    dash. ``status_label`` (e.g. "已撤销 REVOKED") is shown under the number and as a watermark.
+    Output is byte-for-byte deterministic for the same arguments (ReportLab ``invariant`` mode).
+    """
+    font = register_cjk_font(font_path)
+    st = certificate_styles(font)
+    width = PAGE_W - 2 * MARGIN_X
+    buffer = io.BytesIO()
+
+    def on_page(canvas: Canvas, _doc: Any) -> None:
+        canvas.saveState()
+        _draw_border(canvas)
+        if canvas.getPageNumber() > 1:
+            canvas.setFont(font, 8)
+            canvas.setFillColor(MUTED)
+            continued = f"碳中和证书 {payload.get('number', '')} · 第 {canvas.getPageNumber()} 页（续）"
+            canvas.drawString(MARGIN_X, PAGE_H - 17 * mm, continued)
+        _draw_footer(canvas, payload, verify_url, signature_b64, st)
+        canvas.restoreState()
+
+    def on_page_end(canvas: Canvas, _doc: Any) -> None:
+        if status_label:  # drawn last so table backgrounds cannot hide it
+            _draw_watermark(canvas, font, status_label)
+
+    number = _get(payload, "number")
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"碳中和证书 {payload.get('number', '')}",
+        author="Zhonghe 中和",
+        subject="Carbon Neutrality Certificate",
+        invariant=True,
+    )
+    no_padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    frame = Frame(MARGIN_X, FOOTER_H, width, PAGE_H - FOOTER_H - 20 * mm, id="body", **no_padding)
+    doc.addPageTemplates(
+        [PageTemplate(id="certificate", frames=[frame], onPage=on_page, onPageEnd=on_page_end)]
+    )
+    story: list[Any] = [
+        Spacer(1, 3 * mm),
+        Paragraph("碳中和证书", st["title"]),
+        Paragraph("Carbon Neutrality Certificate", st["subtitle"]),
+        Spacer(1, 2 * mm),
+        Paragraph(f"证书编号 No. {number}", st["number"]),
+    ]
+    if status_label:
+        story.append(Paragraph(f"状态 Status：{escape(status_label)}", st["status"]))
+    story += [
+        Spacer(1, 5 * mm),
+        *_statement(payload, st),
+        Spacer(1, 5 * mm),
+        _fields_table(payload, st, width),
+        Spacer(1, 5 * mm),
+        Paragraph("注销碳信用 Retired credits", st["section"]),
+        Spacer(1, 1.5 * mm),
+        _retirements_table(payload, st, width),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

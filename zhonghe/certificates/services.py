@@ -1,0 +1,124 @@
+"""Certificate issue and revoke. Issue is gated on Σ retired ≥ required whole tonnes (R3)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.actors import Actor
+from zhonghe.accounts.models import Role
+from zhonghe.accounts.services import next_number
+from zhonghe.certificates.keys import signing_key
+from zhonghe.certificates.models import Certificate, CertificateStatus
+from zhonghe.certificates.signing import canonical_payload, sign_canonical
+from zhonghe.data.districts import district_by_code
+from zhonghe.events import workflow
+from zhonghe.events.models import Event, Status
+from zhonghe.footprints.models import InventoryVersion
+from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
+from zhonghe.lib.ids import parse_code
+from zhonghe.registry.models import Retirement
+from zhonghe.registry.serials import format_serial
+
+PAYLOAD_SCHEMA = "zhonghe.certificate/1"
+
+
+def verify_url(number: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[number])
+
+
+def build_payload(*, number: str, event: Event, inventory: InventoryVersion, retirements: list[Retirement],
+                  issued_at: str, key_id: str) -> dict:
+    """The signed statement: binds event, organiser, inventory hash and the exact retired serial ranges."""
+    org = event.organization
+    return {
+        "schema": PAYLOAD_SCHEMA,
+        "number": number,
+        "event": {
+            "code": str(event.code), "name": event.name, "kind": event.kind,
+            "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
+            "venue_district": district_by_code(event.venue_district).name_zh, "venue_address": event.venue_address,
+        },
+        "organiser": {"name": org.name, "uscc": org.uscc or ""},
+        "inventory": {
+            "version": inventory.version, "hash": inventory.data_hash, "factor_release": inventory.release_code,
+            "method_version": inventory.method_version, "total_t_co2e": str(inventory.total_t_co2e),
+        },
+        "offsets": {
+            "required_t": inventory.required_offset_t,
+            "retired_t": sum(r.quantity_t for r in retirements),
+            "retirements": [
+                {
+                    "number": r.number, "credit_type": r.block.project.credit_type,
+                    "project_code": r.block.project.code, "project_name": r.block.project.name,
+                    "vintage": r.block.project.vintage,
+                    "serial_first": format_serial(r.block.project.code, r.block.serial_first),
+                    "serial_last": format_serial(r.block.project.code, r.block.serial_last),
+                    "quantity_t": r.quantity_t,
+                }
+                for r in retirements
+            ],
+        },
+        "issued_at": issued_at,
+        "key_id": key_id,
+    }
+
+
+@transaction.atomic
+def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
+    """Sign and store the certificate. Refuses unless the event is OFFSET and Σ retired ≥ required_offset_t."""
+    actor.require(Role.ORGANISER)
+    event = (
+        Event.objects.select_for_update().select_related("organization")
+        .filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
+    )
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    inventory = event.inventories.order_by("-version").first()
+    retirements = list(Retirement.objects.filter(event=event).select_related("block__project").order_by("id"))
+    retired_t = sum(r.quantity_t for r in retirements)
+    if inventory is None or retired_t < inventory.required_offset_t:
+        raise Conflict(
+            _("注销量（%(r)s吨）少于排放量（%(n)s吨），不能颁发证书")
+            % {"r": retired_t, "n": inventory.required_offset_t if inventory else "—"},
+            code="insufficient_offset",
+        )
+    if event.status != Status.OFFSET:
+        raise Conflict(_("当前状态不能颁发证书"), code="illegal_transition")
+    key, key_id = signing_key()
+    number = f"ZH-{timezone.localdate().year}-{next_number('certificate'):06d}"
+    now = timezone.now().replace(microsecond=0)
+    issued_at = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload = build_payload(
+        number=number, event=event, inventory=inventory, retirements=retirements, issued_at=issued_at, key_id=key_id
+    )
+    canonical = canonical_payload(payload)
+    certificate = Certificate.objects.create(
+        number=number, event=event, inventory=inventory, payload=payload, payload_canonical=canonical,
+        signature=sign_canonical(canonical, key), key_id=key_id, issued_at=now,
+    )
+    workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: Actor, number: str, reason: str) -> Certificate:
+    """Bureau reviewer or admin revokes; the certificate stays visible as revoked."""
+    actor.require(Role.REVIEWER)
+    cert = Certificate.objects.select_for_update().filter(number=number).first()
+    if cert is None:
+        raise NotFound(_("证书不存在"))
+    if cert.status == CertificateStatus.REVOKED:
+        raise Conflict(_("证书已撤销"), code="already_revoked")
+    if not reason.strip():
+        raise ValidationFailed(_("请填写撤销原因"), fields={"reason": "required"})
+    cert.status = CertificateStatus.REVOKED
+    cert.revoked_at = timezone.now()
+    cert.revoke_reason = reason.strip()
+    cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
+    return cert

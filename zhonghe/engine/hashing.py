@@ -1,0 +1,92 @@
+"""Canonical JSON and content hashes: the fingerprints that freeze inventories and releases.
+
+The same data must always give the same bytes, whatever the input order, the Decimal scale the
+organiser typed ("1.50" and "1.5" are one quantity) or the machine. So: keys sorted, no spaces,
+UTF-8 left as is, Decimals written in plain notation without trailing zeros, dates in ISO form,
+dataclasses as objects and enums as their values. Floats are refused: their text is not stable and
+the engine never produces them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from .errors import InvalidActivity
+
+if TYPE_CHECKING:  # the modules below import this one; annotations only
+    from .activities import Activity, TravelActivity
+    from .factors import FactorRelease
+
+
+def decimal_text(number: Decimal) -> str:
+    """Plain-notation text of ``number`` without trailing zeros: 1.50 → "1.5", 1E+2 → "100", -0 → "0".
+
+    Done on the text rather than with ``Decimal.normalize`` because normalize rounds to the
+    current context's precision. Raises ``ValueError`` for NaN and infinities.
+    """
+    if not number.is_finite():
+        raise ValueError(f"cannot hash a non-finite Decimal: {number}")
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _jsonable(obj: Any) -> Any:
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, Enum):
+        return _jsonable(obj.value)
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, Decimal):
+        return decimal_text(obj)
+    if isinstance(obj, float):
+        raise TypeError("floats are not canonical; use Decimal")
+    if isinstance(obj, date):
+        return obj.isoformat()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {item.name: _jsonable(getattr(obj, item.name)) for item in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(key): _jsonable(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(value) for value in obj]
+    raise TypeError(f"cannot put {type(obj).__name__} into canonical JSON")
+
+
+def canonical_json(obj: Any) -> str:
+    """Canonical JSON text of ``obj`` (see the module docstring); raises ``TypeError`` on floats or
+    on objects it does not know."""
+    return json.dumps(_jsonable(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    """sha256 hex digest of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inventory_hash(activities: Sequence[Activity | TravelActivity], release: FactorRelease) -> str:
+    """sha256 hex of the activity data, the release's content hash and the method version.
+
+    Invariants: independent of the order of ``activities`` (they are sorted by ref); changes when
+    any quantity, distance, place, factor or the method version changes. Each activity is tagged
+    with its kind so an ``Activity`` and a ``TravelActivity`` can never collide. Raises
+    ``InvalidActivity`` on duplicate refs (the order would then be ambiguous).
+    """
+    ordered = sorted(activities, key=lambda activity: activity.ref)
+    for previous, current in zip(ordered, ordered[1:], strict=False):
+        if previous.ref == current.ref:
+            raise InvalidActivity(f"duplicate activity ref {current.ref!r}")
+    payload = {
+        "activities": [{"kind": type(item).__name__, **_jsonable(item)} for item in ordered],
+        "release_hash": release.content_hash(),
+        "method_version": release.method_version,
+    }
+    return sha256_hex(canonical_json(payload))

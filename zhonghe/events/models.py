@@ -1,0 +1,167 @@
+"""Events, their workflow log, plan and activity records.
+
+Status is written only by events/workflow.py; EventTransition rows are append-only.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", _("会议")
+    FORUM = "forum", _("论坛")
+    SPORTS = "sports", _("赛事")
+    EXHIBITION = "exhibition", _("展览")
+    PERFORMANCE = "performance", _("演出")
+
+
+class MeetingClass(models.IntegerChoices):
+    CLASS_1 = 1, _("一类会议")
+    CLASS_2 = 2, _("二类会议")
+    CLASS_3 = 3, _("三类会议")
+    CLASS_4 = 4, _("四类会议")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已申请")
+    PLANNED = "planned", _("计划书已发布")
+    ACCOUNTED = "accounted", _("已核算")
+    OFFSET = "offset", _("已抵消")
+    CERTIFIED = "certified", _("已获证书")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Stage(models.TextChoices):
+    BEFORE = "before", _("事前（预估）")
+    AFTER = "after", _("事后（实际）")
+
+
+class Event(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("活动类型"), max_length=20, choices=EventKind.choices)
+    meeting_class = models.PositiveSmallIntegerField(
+        _("会议类别"), choices=MeetingClass.choices, null=True, blank=True
+    )
+    chengyu_meeting = models.BooleanField(_("成渝双城经济圈有关会议"), default=False)
+    expected_participants = models.PositiveIntegerField(_("预计参与人数"))
+    area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    venue_district = models.CharField(_("举办区县"), max_length=6)
+    venue_address = models.CharField(_("举办地址"), max_length=300, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    jurisdiction = models.CharField(max_length=20, default="cq-2025")
+    obliged = models.BooleanField(null=True, blank=True)
+    obligation_rule = models.CharField(max_length=60, blank=True)
+    obligation_reason = models.TextField(blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(area_m2__isnull=True) | models.Q(area_m2__gte=0), name="event_area_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventTransition(models.Model):
+    """Append-only log of status moves: who, when, from, to, why."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("EventTransition rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("EventTransition rows are append-only")
+
+
+class Plan(models.Model):
+    """碳中和计划书: boundary, ex-ante estimate, reduction measures and offset plan."""
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="plan")
+    boundary = models.TextField(_("核算边界"))
+    reduction_measures = models.TextField(_("减排措施"), blank=True)
+    offset_plan = models.TextField(_("抵消计划"), blank=True)
+    estimate_kg_co2e = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    estimate_release = models.CharField(max_length=40, blank=True)
+    estimate_lines = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+
+class ActivityCategory(models.TextChoices):
+    ELECTRICITY = "electricity", _("电力")
+    HEAT = "heat", _("外购热力")
+    FUEL = "fuel", _("化石燃料")
+    TRAVEL = "travel", _("交通出行")
+    LODGING = "lodging", _("住宿")
+    MEALS = "meals", _("餐饮")
+    MATERIALS = "materials", _("物料")
+    WASTE = "waste", _("废弃物")
+    WATER = "water", _("用水")
+
+
+class PlaceKind(models.TextChoices):
+    AIRPORT = "airport", _("机场（IATA）")
+    CITY = "city", _("城市/区县")
+
+
+class ActivityRecord(models.Model):
+    """One quantity of activity data; the inventory freezes a snapshot of these rows."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="activities")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    category = models.CharField(max_length=20, choices=ActivityCategory.choices)
+    factor_key = models.CharField(max_length=60)
+    quantity = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    # Travel only: trips × distance (given, or from two places).
+    travel_mode = models.CharField(max_length=30, blank=True)
+    person_trips = models.PositiveIntegerField(null=True, blank=True)
+    distance_km = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    place_kind = models.CharField(max_length=10, choices=PlaceKind.choices, blank=True)
+    origin = models.CharField(max_length=60, blank=True)
+    destination = models.CharField(max_length=60, blank=True)
+    round_trip = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0), name="activity_quantity_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(distance_km__isnull=True) | models.Q(distance_km__gte=0),
+                name="activity_distance_nonneg",
+            ),
+        ]

@@ -1,0 +1,101 @@
+"""Obligation check: is an event obliged to be carbon neutral? Rules are data (zhonghe/data/obligations).
+
+Pure: takes the event's attributes and a loaded rule set; no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "obligations"
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    kind: str
+    participants: int
+    area_m2: Decimal | None
+    meeting_class: int | None
+    org_kind: str
+    org_level: str
+    chengyu_meeting: bool = False
+
+
+@dataclass(frozen=True)
+class ObligationResult:
+    obliged: bool
+    rule_id: str
+    reason_zh: str
+    reason_en: str
+    jurisdiction: str
+    deadline_months: int
+
+
+@cache
+def load_rules(jurisdiction: str) -> dict[str, Any]:
+    path = RULES_DIR / f"{jurisdiction}.yaml"
+    if not path.is_file():
+        raise LookupError(f"No obligation rules for jurisdiction {jurisdiction!r}")
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    if data.get("jurisdiction") != jurisdiction or not isinstance(data.get("rules"), list):
+        raise ValueError(f"Malformed obligation rules file {path.name}")
+    return data
+
+
+def available_jurisdictions() -> list[str]:
+    return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
+
+
+def _rule_matches(rule: dict[str, Any], facts: EventFacts) -> bool:
+    if facts.kind not in rule["kinds"]:
+        return False
+    if "org_kinds" in rule and facts.org_kind not in rule["org_kinds"]:
+        return False
+    if "org_levels" in rule and facts.org_level not in rule["org_levels"]:
+        return False
+    if "meeting_classes" in rule and facts.meeting_class not in rule["meeting_classes"]:
+        return False
+    if "participants_min" in rule and facts.participants < rule["participants_min"]:
+        return False
+    if "area_m2_min" in rule and (facts.area_m2 is None or facts.area_m2 < Decimal(str(rule["area_m2_min"]))):
+        return False
+    return True
+
+
+def _as_agency_meeting(facts: EventFacts, rules: dict[str, Any]) -> EventFacts:
+    """成渝 meetings held in Chongqing follow the agency-meeting rule: treat the organiser as an agency."""
+    if facts.chengyu_meeting and rules.get("chengyu_meeting_in_cq") == "as_agency_meeting":
+        return EventFacts(**{**facts.__dict__, "org_kind": "agency"})
+    return facts
+
+
+def check_obligation(facts: EventFacts, jurisdiction: str) -> ObligationResult:
+    """Return the first matching rule, or a voluntary result naming why none applied."""
+    rules = load_rules(jurisdiction)
+    months = int(rules["deadline_after_end"]["months"])
+    effective = _as_agency_meeting(facts, rules)
+    for rule in rules["rules"]:
+        if _rule_matches(rule, effective):
+            return ObligationResult(
+                True,
+                rule["id"],
+                f"属于强制实施范围：{rule['text']}（{rules['title']}）",
+                f"Obliged: {rule['text_en']} ({rules['title_en']})",
+                jurisdiction,
+                months,
+            )
+    return ObligationResult(
+        False,
+        "",
+        f"未达到{rules['title']}规定的强制实施门槛，属于自愿实施",
+        f"Below the thresholds of {rules['title_en']}: voluntary",
+        jurisdiction,
+        months,
+    )

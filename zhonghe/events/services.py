@@ -1,0 +1,157 @@
+"""Event writes: create, submit (obligation + deadline), plan text, plan publish, withdraw."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.actors import Actor
+from zhonghe.accounts.models import Role
+from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.events import workflow
+from zhonghe.events.deadlines import completion_deadline
+from zhonghe.events.models import Event, EventKind, MeetingClass, Plan, Status
+from zhonghe.events.obligation import EventFacts, check_obligation
+from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
+from zhonghe.lib.ids import parse_code
+
+MAX_PARTICIPANTS = 10_000_000
+MAX_AREA_M2 = Decimal("100000000")
+
+
+def _clean_event_fields(fields: dict) -> dict:
+    errors: dict[str, str] = {}
+    if not str(fields.get("name", "")).strip():
+        errors["name"] = _("请填写活动名称")
+    if fields.get("kind") not in EventKind.values:
+        errors["kind"] = _("未知的活动类型")
+    mc = fields.get("meeting_class")
+    if mc not in (None, "") and int(mc) not in MeetingClass.values:
+        errors["meeting_class"] = _("会议类别应为1–4")
+    participants = fields.get("expected_participants")
+    if not isinstance(participants, int) or not 0 < participants <= MAX_PARTICIPANTS:
+        errors["expected_participants"] = _("参与人数应为1至10,000,000之间的整数")
+    area = fields.get("area_m2")
+    if area not in (None, ""):
+        try:
+            area = Decimal(str(area))
+            if not area.is_finite() or area < 0 or area > MAX_AREA_M2:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors["area_m2"] = _("面积应为0至100,000,000之间的数值")
+    try:
+        district_by_code(str(fields.get("venue_district", "")))
+    except UnknownDistrict:
+        errors["venue_district"] = _("请选择重庆市的区县")
+    start, end = fields.get("start_date"), fields.get("end_date")
+    if not isinstance(start, date) or not isinstance(end, date):
+        errors["start_date"] = _("请填写开始和结束日期")
+    elif end < start:
+        errors["end_date"] = _("结束日期不能早于开始日期")
+    if errors:
+        raise ValidationFailed(_("活动信息有误，请检查标出的字段"), fields=errors)
+    return {
+        "name": str(fields["name"]).strip(),
+        "kind": fields["kind"],
+        "meeting_class": int(mc) if mc not in (None, "") else None,
+        "chengyu_meeting": bool(fields.get("chengyu_meeting", False)),
+        "expected_participants": participants,
+        "area_m2": area if area not in (None, "") else None,
+        "venue_district": str(fields["venue_district"]),
+        "venue_address": str(fields.get("venue_address", "")).strip(),
+        "start_date": start,
+        "end_date": end,
+    }
+
+
+@transaction.atomic
+def event_create(*, actor: Actor, **fields) -> Event:
+    """Create a draft event for the actor's organisation. Raises ValidationFailed, PermissionDenied."""
+    actor.require(Role.ORGANISER)
+    cleaned = _clean_event_fields(fields)
+    return Event.objects.create(organization=actor.organization, created_by=actor.user, **cleaned)
+
+
+def _locked_event(actor: Actor, code) -> Event:
+    event = (
+        Event.objects.select_for_update()
+        .filter(code=parse_code(code, "event"), organization=actor.organization)
+        .first()
+    )
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    return event
+
+
+@transaction.atomic
+def event_submit(*, actor: Actor, code) -> Event:
+    """Apply: decide the obligation from the jurisdiction's rule data and fix the completion deadline."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    org = actor.organization
+    facts = EventFacts(
+        kind=event.kind,
+        participants=event.expected_participants,
+        area_m2=event.area_m2,
+        meeting_class=event.meeting_class,
+        org_kind=org.kind,
+        org_level=org.level,
+        chengyu_meeting=event.chengyu_meeting,
+    )
+    result = check_obligation(facts, event.jurisdiction)
+    workflow.transition(event=event, action="submit", actor=actor.user, note=result.reason_zh)
+    event.obliged = result.obliged
+    event.obligation_rule = result.rule_id
+    event.obligation_reason = result.reason_zh
+    event.deadline = completion_deadline(event.end_date, result.deadline_months)
+    event.submitted_at = timezone.now()
+    event.save(update_fields=["obliged", "obligation_rule", "obligation_reason", "deadline", "submitted_at"])
+    return event
+
+
+@transaction.atomic
+def plan_save(*, actor: Actor, code, boundary: str, reduction_measures: str = "", offset_plan: str = "") -> Plan:
+    """Write the plan's text. Only before publication."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    if event.status not in (Status.DRAFT, Status.SUBMITTED):
+        raise Conflict(_("计划书已发布，不能再修改"), code="plan_published")
+    if not boundary.strip():
+        raise ValidationFailed(_("请说明核算边界"), fields={"boundary": "required"})
+    plan, _created = Plan.objects.update_or_create(
+        event=event,
+        defaults={
+            "boundary": boundary.strip(),
+            "reduction_measures": reduction_measures.strip(),
+            "offset_plan": offset_plan.strip(),
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, actor: Actor, code) -> Event:
+    """Publish the plan: needs boundary text and an ex-ante estimate."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    plan = Plan.objects.filter(event=event).first()
+    if plan is None or not plan.boundary:
+        raise Conflict(_("请先填写计划书"), code="plan_missing")
+    if plan.estimate_kg_co2e is None:
+        raise Conflict(_("请先计算排放预估"), code="estimate_missing")
+    workflow.transition(event=event, action="publish_plan", actor=actor.user)
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["published_at"])
+    return event
+
+
+@transaction.atomic
+def event_withdraw(*, actor: Actor, code, note: str = "") -> Event:
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    workflow.transition(event=event, action="withdraw", actor=actor.user, note=note)
+    return event

@@ -1,0 +1,48 @@
+"""The only writer of Event.status. Every move is checked against TRANSITIONS and logged."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.models import User
+from zhonghe.events.models import Event, EventTransition, Status
+from zhonghe.lib.errors import Conflict
+
+# action -> (allowed source statuses, target status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED),
+    "publish_plan": (frozenset({Status.SUBMITTED}), Status.PLANNED),
+    "freeze_inventory": (frozenset({Status.PLANNED, Status.ACCOUNTED}), Status.ACCOUNTED),
+    "complete_offset": (frozenset({Status.ACCOUNTED}), Status.OFFSET),
+    "issue_certificate": (frozenset({Status.OFFSET}), Status.CERTIFIED),
+    "withdraw": (frozenset({Status.DRAFT, Status.SUBMITTED, Status.PLANNED}), Status.WITHDRAWN),
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for action, (sources, _target) in TRANSITIONS.items() if status in sources]
+
+
+def transition(*, event: Event, action: str, actor: User | None, note: str = "") -> EventTransition:
+    """Move `event` by `action`; refuses (Conflict) any move not in TRANSITIONS.
+
+    The caller must hold the event row lock (select_for_update) inside a transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("workflow.transition must run inside a transaction")
+    if action not in TRANSITIONS:
+        raise Conflict(_("未知操作：%(action)s") % {"action": action}, code="illegal_transition")
+    sources, target = TRANSITIONS[action]
+    if event.status not in sources:
+        raise Conflict(
+            _("当前状态“%(status)s”下不能执行此操作") % {"status": Status(event.status).label},
+            code="illegal_transition",
+            fields={"status": event.status, "action": action},
+        )
+    log = EventTransition.objects.create(
+        event=event, action=action, from_status=event.status, to_status=target, actor=actor, note=note
+    )
+    event.status = target
+    event.save(update_fields=["status"])
+    return log

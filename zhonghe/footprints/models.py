@@ -1,0 +1,38 @@
+"""Frozen inventory versions. Immutable: a correction is a new version."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class InventoryVersion(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="inventories")
+    version = models.PositiveIntegerField()
+    data_hash = models.CharField(max_length=64)
+    release_code = models.CharField(max_length=40)
+    release_hash = models.CharField(max_length=64)
+    method_version = models.CharField(max_length=40)
+    total_kg_co2e = models.DecimalField(max_digits=18, decimal_places=3)
+    total_t_co2e = models.DecimalField(max_digits=15, decimal_places=3)
+    required_offset_t = models.PositiveIntegerField()
+    activities = models.JSONField()
+    lines = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "version"], name="inventory_unique_version"),
+            models.CheckConstraint(condition=models.Q(total_kg_co2e__gte=0), name="inventory_total_nonneg"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Inventory versions are immutable; freeze a new version instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Inventory versions are immutable")

@@ -1,0 +1,178 @@
+"""Activity data, plan estimates and frozen inventory versions (gather → compute → persist)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.actors import Actor
+from zhonghe.accounts.models import Role
+from zhonghe.data.factor_releases import load_release
+from zhonghe.engine.errors import EngineError
+from zhonghe.engine.factors import FactorRelease
+from zhonghe.engine.footprint import Footprint, calculate_footprint
+from zhonghe.engine.hashing import inventory_hash
+from zhonghe.events import workflow
+from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, Plan, PlaceKind, Stage, Status
+from zhonghe.footprints.models import InventoryVersion
+from zhonghe.footprints.translate import footprint_lines_json, to_engine, to_jsonable
+from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
+from zhonghe.lib.ids import parse_code
+
+STAGE_OPEN = {
+    Stage.BEFORE: {Status.DRAFT, Status.SUBMITTED},
+    Stage.AFTER: {Status.PLANNED, Status.ACCOUNTED},
+}
+
+
+def current_release() -> FactorRelease:
+    return load_release(settings.DEFAULT_FACTOR_RELEASE)
+
+
+def _locked_event(actor: Actor, code: object) -> Event:
+    event = (
+        Event.objects.select_for_update()
+        .filter(code=parse_code(code, "event"), organization=actor.organization)
+        .first()
+    )
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    return event
+
+
+def _decimal(value: object, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValidationFailed(_("请输入数字"), fields={field: str(value)}) from exc
+    if not number.is_finite():
+        raise ValidationFailed(_("请输入有限的数字"), fields={field: str(value)})
+    return number
+
+
+def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint:
+    activities = [to_engine(r) for r in records]
+    try:
+        return calculate_footprint(activities, release)
+    except EngineError as exc:
+        raise ValidationFailed(str(exc), code=exc.code) from exc
+
+
+@transaction.atomic
+def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fields: object) -> ActivityRecord:
+    """Record one activity. It is computed once before saving, so bad units/places/factors never persist."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    if stage not in Stage.values or category not in ActivityCategory.values:
+        raise ValidationFailed(_("未知的阶段或类别"), fields={"stage": stage, "category": category})
+    if event.status not in STAGE_OPEN[Stage(stage)]:
+        raise Conflict(_("当前状态下不能录入该阶段的活动数据"), code="stage_closed")
+    release = current_release()
+    record = ActivityRecord(event=event, stage=stage, category=category, created_by=actor.user)
+    record.description = str(fields.get("description") or "")[:200]
+    if category == ActivityCategory.TRAVEL:
+        record.travel_mode = str(fields.get("travel_mode") or "")
+        record.factor_key = f"travel.{record.travel_mode}"
+        trips = fields.get("person_trips")
+        if not isinstance(trips, int) and not (isinstance(trips, str) and trips.isdigit()):
+            raise ValidationFailed(_("请填写人次（正整数）"), fields={"person_trips": str(trips)})
+        record.person_trips = int(trips)
+        record.distance_km = _decimal(fields.get("distance_km"), "distance_km")
+        record.place_kind = str(fields.get("place_kind") or PlaceKind.CITY)
+        record.origin = str(fields.get("origin") or "").strip()
+        record.destination = str(fields.get("destination") or "").strip()
+        record.round_trip = bool(fields.get("round_trip"))
+    else:
+        record.factor_key = str(fields.get("factor_key") or "")
+        if not record.factor_key.startswith(category + "."):
+            raise ValidationFailed(_("排放因子与类别不符"), fields={"factor_key": record.factor_key})
+        record.quantity = _decimal(fields.get("quantity"), "quantity")
+        if record.quantity is None:
+            raise ValidationFailed(_("请填写数量"), fields={"quantity": "required"})
+        try:
+            default_unit = release.factor(record.factor_key).activity_unit
+        except EngineError as exc:
+            raise ValidationFailed(str(exc), code=exc.code, fields={"factor_key": record.factor_key}) from exc
+        record.unit = str(fields.get("unit") or default_unit)
+    _compute([record], release)  # validates; raises before anything is written
+    record.save()
+    return record
+
+
+@transaction.atomic
+def activity_delete(*, actor: Actor, code: object, activity_code: object) -> None:
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    record = ActivityRecord.objects.filter(event=event, code=parse_code(activity_code, "activity")).first()
+    if record is None:
+        raise NotFound(_("活动数据不存在"))
+    if event.status not in STAGE_OPEN[Stage(record.stage)]:
+        raise Conflict(_("当前状态下不能修改该阶段的活动数据"), code="stage_closed")
+    ActivityRecord.objects.filter(pk=record.pk).delete()
+
+
+@transaction.atomic
+def plan_estimate(*, actor: Actor, code: object) -> Plan:
+    """Compute the ex-ante estimate from the BEFORE-stage activities into the (unpublished) plan."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    plan = Plan.objects.filter(event=event).first()
+    if plan is None:
+        raise Conflict(_("请先填写计划书"), code="plan_missing")
+    if plan.published_at is not None:
+        raise Conflict(_("计划书已发布，不能再修改"), code="plan_published")
+    records = list(event.activities.filter(stage=Stage.BEFORE))
+    if not records:
+        raise Conflict(_("请先录入预估活动数据"), code="no_activities")
+    release = current_release()
+    footprint = _compute(records, release)
+    plan.estimate_kg_co2e = footprint.total_kg_co2e
+    plan.estimate_release = release.code
+    plan.estimate_lines = footprint_lines_json(footprint)
+    plan.save(update_fields=["estimate_kg_co2e", "estimate_release", "estimate_lines", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
+    """Freeze the AFTER-stage data into a new immutable, hashed inventory version.
+
+    Refuses before the event has ended, without data, and when the data equals the latest version.
+    """
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    if timezone.localdate() < event.end_date:
+        raise Conflict(_("活动结束后才能冻结核算结果"), code="event_not_ended")
+    records = list(event.activities.filter(stage=Stage.AFTER))
+    if not records:
+        raise Conflict(_("请先录入实际活动数据"), code="no_activities")
+    release = current_release()
+    activities = [to_engine(r) for r in records]
+    footprint = _compute(records, release)
+    data_hash = inventory_hash(activities, release)
+    latest = event.inventories.order_by("-version").first()
+    if latest is not None and latest.data_hash == data_hash:
+        raise Conflict(_("活动数据未变化，无需重新冻结"), code="inventory_unchanged")
+    workflow.transition(event=event, action="freeze_inventory", actor=actor.user)
+    version = (event.inventories.aggregate(v=Max("version"))["v"] or 0) + 1
+    return InventoryVersion.objects.create(
+        event=event,
+        version=version,
+        data_hash=data_hash,
+        release_code=release.code,
+        release_hash=release.content_hash(),
+        method_version=release.method_version,
+        total_kg_co2e=footprint.total_kg_co2e,
+        total_t_co2e=footprint.total_t_co2e,
+        required_offset_t=footprint.required_offset_t,
+        activities=[to_jsonable(a) for a in sorted(activities, key=lambda a: a.ref)],
+        lines=footprint_lines_json(footprint),
+        created_by=actor.user,
+    )

@@ -1,0 +1,20 @@
+"""Partner and organisation API keys. Only a hash of the secret is stored."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ApiKey(models.Model):
+    key_id = models.CharField(max_length=24, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="api_keys")
+    scopes = models.CharField(max_length=100, default="read")
+    name = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(s for s in self.scopes.split(",") if s)

@@ -1,0 +1,177 @@
+"""Registry ledger: projects, serial blocks, orders, retirements and the hash-chained ledger log.
+
+Design: a block is a serial range held by one organisation. Blocks are never edited in place except
+to mark them superseded/retired by registry/services.py, which splits a block into children whose
+ranges come from serials.split_range. Balances derive from the active blocks; the LedgerEntry chain
+records every move and is re-verified by `registry_audit`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditType(models.TextChoices):
+    CQCER = "CQCER", _("重庆“碳惠通”核证自愿减排量（CQCER）")
+    CCER = "CCER", _("国家核证自愿减排量（CCER）")
+    ALLOWANCE = "ALLOWANCE", _("碳排放配额（富余配额）")
+
+
+class ProductCategory(models.TextChoices):
+    ECO_SINK = "eco_sink", _("生态碳汇类")
+    INCLUSIVE = "inclusive", _("普惠类")
+    OTHER = "other", _("其他")
+
+
+class Origin(models.TextChoices):
+    RURAL_REVITALIZATION = "RURAL_REVITALIZATION", _("乡村振兴帮扶村")
+    THREE_GORGES = "THREE_GORGES", _("渝东北三峡库区城镇群")
+    WULING = "WULING", _("渝东南武陵山区城镇群")
+
+
+class CreditProject(models.Model):
+    code = models.CharField(_("项目编号"), max_length=40, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    credit_type = models.CharField(_("产品类型"), max_length=20, choices=CreditType.choices)
+    product_category = models.CharField(max_length=20, choices=ProductCategory.choices, default=ProductCategory.OTHER)
+    methodology_code = models.CharField(_("方法学"), max_length=40)
+    origin_tags = models.JSONField(_("优先产地标签"), default=list, blank=True)
+    district_code = models.CharField(_("项目所在区县"), max_length=6, blank=True)
+    vintage = models.PositiveSmallIntegerField(_("年份"))
+    seller = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="credit_projects")
+    unit_price_cny = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BlockStatus(models.TextChoices):
+    ACTIVE = "active", _("可用")
+    RETIRED = "retired", _("已注销（用于抵消）")
+    CANCELLED = "cancelled", _("已作废")
+    SUPERSEDED = "superseded", _("已拆分")
+
+
+class CreditBlock(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="blocks")
+    serial_first = models.PositiveBigIntegerField()
+    serial_last = models.PositiveBigIntegerField()
+    quantity_t = models.PositiveBigIntegerField()
+    holder = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="credit_blocks")
+    status = models.CharField(max_length=20, choices=BlockStatus.choices, default=BlockStatus.ACTIVE)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "serial_first"]
+        constraints = [
+            models.CheckConstraint(condition=Q(serial_first__gte=1), name="block_first_positive"),
+            models.CheckConstraint(condition=Q(serial_last__gte=F("serial_first")), name="block_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(quantity_t=F("serial_last") - F("serial_first") + 1), name="block_quantity_matches_range"
+            ),
+            # Live (non-superseded) blocks never share a first serial within a project/vintage.
+            models.UniqueConstraint(
+                fields=["project", "serial_first"],
+                condition=~Q(status="superseded"),
+                name="block_unique_live_first_serial",
+            ),
+        ]
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已成交")
+    REJECTED = "rejected", _("已拒绝")
+
+
+class Order(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    buyer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="orders")
+    seller = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="sales")
+    project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="orders")
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    quantity_t = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_t__gte=1), name="order_quantity_positive"),
+            models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="order_unique_idempotency_key"),
+        ]
+
+
+class Retirement(models.Model):
+    """注销 for a claim: one retired block, against one frozen inventory of one event."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(max_length=30, unique=True)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="retirements")
+    inventory = models.ForeignKey("footprints.InventoryVersion", on_delete=models.PROTECT, related_name="+")
+    block = models.OneToOneField(CreditBlock, on_delete=models.PROTECT, related_name="retirement")
+    quantity_t = models.PositiveBigIntegerField()
+    beneficiary_name = models.CharField(max_length=200)
+    beneficiary_uscc = models.CharField(max_length=18, blank=True)
+    purpose = models.CharField(max_length=100)
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="retirement_quantity_positive")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Retirements are append-only")
+        super().save(*args, **kwargs)
+
+
+class LedgerKind(models.TextChoices):
+    ISSUE = "issue", _("签发")
+    TRANSFER = "transfer", _("转让")
+    RETIRE = "retire", _("注销")
+
+
+class LedgerEntry(models.Model):
+    """Hash-chained, append-only record of every move: entry_hash = sha256(prev_hash + body)."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=20, choices=LedgerKind.choices)
+    project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="+")
+    serial_first = models.PositiveBigIntegerField()
+    serial_last = models.PositiveBigIntegerField()
+    quantity_t = models.PositiveBigIntegerField()
+    from_org = models.ForeignKey("accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey("accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=80, blank=True)
+    at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="ledger_quantity_positive")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Ledger entries are append-only")

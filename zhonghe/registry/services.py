@@ -1,0 +1,251 @@
+"""The only writer of ledger tables: projects, issuance, orders, transfers and retirements.
+
+Every write runs in one transaction, re-reads the blocks it moves under select_for_update() in serial
+order (a fixed lock order, so two writers never deadlock), and appends hash-chained ledger entries.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhonghe.accounts.actors import Actor
+from zhonghe.accounts.models import Organization, Role
+from zhonghe.accounts.services import next_number
+from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.events import workflow
+from zhonghe.events.models import Event, Status
+from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
+from zhonghe.lib.ids import parse_code
+from zhonghe.registry import ledger
+from zhonghe.registry.models import (
+    BlockStatus,
+    CreditBlock,
+    CreditProject,
+    CreditType,
+    LedgerKind,
+    Order,
+    OrderStatus,
+    Origin,
+    ProductCategory,
+    Retirement,
+)
+from zhonghe.registry.serials import SerialRange
+
+RETIREMENT_PURPOSE = "大型活动碳中和"
+MAX_QUANTITY_T = 100_000_000
+
+
+def _check_quantity(quantity_t: object) -> int:
+    if not isinstance(quantity_t, int) or isinstance(quantity_t, bool) or not 1 <= quantity_t <= MAX_QUANTITY_T:
+        raise ValidationFailed(_("数量应为1至100,000,000之间的整数（吨）"), fields={"quantity_t": str(quantity_t)})
+    return quantity_t
+
+
+@transaction.atomic
+def project_register(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    credit_type: str,
+    methodology_code: str,
+    vintage: int,
+    seller: Organization,
+    product_category: str = ProductCategory.OTHER,
+    origin_tags: list[str] | None = None,
+    district_code: str = "",
+    unit_price_cny: Decimal | None = None,
+    description: str = "",
+) -> CreditProject:
+    """Register a credit project (platform admin). Raises ValidationFailed or Conflict (code taken)."""
+    actor.require(Role.ADMIN)
+    tags = list(origin_tags or [])
+    errors = {}
+    if credit_type not in CreditType.values:
+        errors["credit_type"] = _("未知的产品类型")
+    if product_category not in ProductCategory.values:
+        errors["product_category"] = _("未知的产品类别")
+    if any(t not in Origin.values for t in tags):
+        errors["origin_tags"] = _("未知的产地标签")
+    if not (2000 <= vintage <= 2100):
+        errors["vintage"] = _("年份无效")
+    if not code.strip() or not name.strip() or not methodology_code.strip():
+        errors["code"] = _("请填写项目编号、名称和方法学")
+    if district_code:
+        try:
+            district_by_code(district_code)
+        except UnknownDistrict:
+            errors["district_code"] = _("未知的区县")
+    if errors:
+        raise ValidationFailed(_("项目信息有误"), fields=errors)
+    if CreditProject.objects.filter(code=code.strip()).exists():
+        raise Conflict(_("项目编号已存在"), code="project_code_taken")
+    return CreditProject.objects.create(
+        code=code.strip(), name=name.strip(), credit_type=credit_type, product_category=product_category,
+        methodology_code=methodology_code.strip(), origin_tags=tags, district_code=district_code,
+        vintage=vintage, seller=seller, unit_price_cny=unit_price_cny, description=description,
+    )
+
+
+@transaction.atomic
+def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> CreditBlock:
+    """Issue a new block to the project's seller, continuing the project's serial numbering."""
+    actor.require(Role.ADMIN)
+    _check_quantity(quantity_t)
+    project = CreditProject.objects.select_for_update().get(pk=project.pk)
+    last = CreditBlock.objects.filter(project=project).aggregate(m=Max("serial_last"))["m"] or 0
+    serials = SerialRange(last + 1, last + quantity_t)
+    block = CreditBlock.objects.create(
+        project=project, serial_first=serials.first, serial_last=serials.last,
+        quantity_t=quantity_t, holder=project.seller, status=BlockStatus.ACTIVE,
+    )
+    ledger.append_entry(
+        kind=LedgerKind.ISSUE, project=project, serials=serials, from_org=None, to_org=project.seller,
+        reference=f"block:{block.code}",
+    )
+    return block
+
+
+def _locked_active_blocks(project: CreditProject, holder: Organization) -> list[CreditBlock]:
+    return list(
+        CreditBlock.objects.select_for_update()
+        .filter(project=project, holder=holder, status=BlockStatus.ACTIVE)
+        .order_by("serial_first")
+    )
+
+
+def _project_by_code(code: str) -> CreditProject:
+    project = CreditProject.objects.filter(code=code).first()
+    if project is None:
+        raise NotFound(_("项目不存在"))
+    return project
+
+
+@transaction.atomic
+def order_create(
+    *, actor: Actor, project_code: str, quantity_t: int, event_code: object = None, idempotency_key: str = ""
+) -> Order:
+    """Place an order. A repeated idempotency key returns the first order (or Conflict if it differs)."""
+    actor.require(Role.ORGANISER)
+    _check_quantity(quantity_t)
+    project = _project_by_code(project_code)
+    key = idempotency_key.strip() or None
+    if key:
+        existing = Order.objects.filter(buyer=actor.organization, idempotency_key=key).first()
+        if existing is not None:
+            if existing.project_id != project.id or existing.quantity_t != quantity_t:
+                raise Conflict(_("幂等键已用于另一笔订单"), code="idempotency_key_reused")
+            return existing
+    event = None
+    if event_code:
+        event = Event.objects.filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
+        if event is None:
+            raise NotFound(_("活动不存在"))
+    if project.seller_id == actor.organization.id:
+        raise Conflict(_("不能向自己购买"), code="self_trade")
+    try:
+        with transaction.atomic():
+            return Order.objects.create(
+                buyer=actor.organization, seller=project.seller, project=project, event=event,
+                quantity_t=quantity_t, idempotency_key=key, created_by=actor.user,
+            )
+    except IntegrityError as exc:  # a concurrent request with the same key won the race
+        raise Conflict(_("重复提交"), code="duplicate_submission") from exc
+
+
+def _locked_order_for_seller(actor: Actor, order_code: object) -> Order:
+    order = (
+        Order.objects.select_for_update()
+        .select_related("project", "buyer")
+        .filter(code=parse_code(order_code, "order"), seller=actor.organization)
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("订单不存在"))
+    if order.status != OrderStatus.PENDING:
+        raise Conflict(_("订单已处理"), code="order_not_pending")
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, actor: Actor, order_code: object) -> Order:
+    """Seller confirms: the units move from the seller's blocks (front first) to the buyer."""
+    actor.require(Role.SELLER)
+    order = _locked_order_for_seller(actor, order_code)
+    blocks = _locked_active_blocks(order.project, actor.organization)
+    if sum(b.quantity_t for b in blocks) < order.quantity_t:
+        raise Conflict(_("可用减排量不足"), code="insufficient_credits")
+    moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
+    for child in moved:
+        ledger.append_entry(
+            kind=LedgerKind.TRANSFER, project=order.project, serials=SerialRange(child.serial_first, child.serial_last),
+            from_org=actor.organization, to_org=order.buyer, reference=f"order:{order.code}",
+        )
+    order.status = OrderStatus.CONFIRMED
+    order.decided_at = timezone.now()
+    order.save(update_fields=["status", "decided_at"])
+    return order
+
+
+@transaction.atomic
+def order_reject(*, actor: Actor, order_code: object, note: str = "") -> Order:
+    actor.require(Role.SELLER)
+    order = _locked_order_for_seller(actor, order_code)
+    order.status = OrderStatus.REJECTED
+    order.note = note
+    order.decided_at = timezone.now()
+    order.save(update_fields=["status", "note", "decided_at"])
+    return order
+
+
+def retired_t_for_event(event: Event) -> int:
+    return Retirement.objects.filter(event=event).aggregate(s=Sum("quantity_t"))["s"] or 0
+
+
+@transaction.atomic
+def credits_retire(*, actor: Actor, event_code: object, project_code: str, quantity_t: int, reason: str) -> list[Retirement]:
+    """注销 `quantity_t` of the organiser's units against the event's latest frozen inventory.
+
+    Records beneficiary (organiser + USCC), purpose and reason; moves the event to OFFSET once
+    Σ retired ≥ the inventory's required whole tonnes. Raises ValidationFailed, NotFound, Conflict.
+    """
+    actor.require(Role.ORGANISER)
+    _check_quantity(quantity_t)
+    if not reason.strip():
+        raise ValidationFailed(_("请填写注销原因"), fields={"reason": "required"})
+    event = (
+        Event.objects.select_for_update()
+        .filter(code=parse_code(event_code, "event"), organization=actor.organization)
+        .first()
+    )
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    if event.status != Status.ACCOUNTED:
+        raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
+    inventory = event.inventories.order_by("-version").first()
+    project = _project_by_code(project_code)
+    blocks = _locked_active_blocks(project, actor.organization)
+    if sum(b.quantity_t for b in blocks) < quantity_t:
+        raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
+    retired_blocks = ledger.take_from_blocks(blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED)
+    retirements = []
+    for block in retired_blocks:
+        retirement = Retirement.objects.create(
+            number=f"ZH-R-{timezone.localdate().year}-{next_number('retirement'):06d}", event=event,
+            inventory=inventory, block=block, quantity_t=block.quantity_t, beneficiary_name=actor.organization.name,
+            beneficiary_uscc=actor.organization.uscc or "", purpose=f"{RETIREMENT_PURPOSE}：{event.name}",
+            reason=reason.strip(), actor=actor.user,
+        )
+        ledger.append_entry(
+            kind=LedgerKind.RETIRE, project=project, serials=SerialRange(block.serial_first, block.serial_last),
+            from_org=actor.organization, to_org=None, reference=f"retirement:{retirement.number}",
+        )
+        retirements.append(retirement)
+    if retired_t_for_event(event) >= inventory.required_offset_t:
+        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
+    return retirements
