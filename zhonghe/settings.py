@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhonghe.api",
     "zhonghe.web",
     "zhonghe.supervision",
+    "zhonghe.demo",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -25,13 +26,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
 
 from zhonghe.certificates.pdf_fonts import (
+    CREDITS_TABLE_STYLE,
+    FIELDS_TABLE_STYLE,
     GOLD,
     GREEN,
     MUTED,
-    ROW_TINT,
     RULE,
     certificate_styles,
     register_cjk_font,
@@ -111,7 +113,8 @@ def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
 
 def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table:
     event = payload.get("event") or {}
-    inv, offsets = ("inventory",), ("offsets",)
+    inv = ("inventory",)
+    required, retired = _get(payload, "offsets", "required_t"), _get(payload, "offsets", "retired_t")
     rows = [
         ("活动名称", "Event", _get(event, "name")),
         ("主办单位", "Organiser", _get(payload, "organiser", "name")),
@@ -126,25 +129,11 @@ def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table
             f" · 清单第 {_get(payload, *inv, 'version')} 版",
         ),
         ("清单哈希", "Inventory hash", _short_hash(_get(payload, *inv, "hash"))),
-        (
-            "抵消情况",
-            "Offsets",
-            f"应抵消 {_get(payload, *offsets, 'required_t')} t，已注销 {_get(payload, *offsets, 'retired_t')} t",
-        ),
+        ("抵消情况", "Offsets", f"应抵消 {required} t，已注销 {retired} t"),
     ]
     data = [[Paragraph(zh + _en(en), st["label"]), Paragraph(value, st["value"])] for zh, en, value in rows]
     table = Table(data, colWidths=[34 * mm, width - 34 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (0, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(FIELDS_TABLE_STYLE)
     return table
 
 
@@ -165,19 +154,7 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
     widths = [20 * mm, None, 15 * mm, 58 * mm, 18 * mm]
     widths[1] = width - sum(w for w in widths if w)
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), GREEN),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ROW_TINT]),
-                ("BOX", (0, 0), (-1, -1), 0.6, GREEN),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    table.setStyle(CREDITS_TABLE_STYLE)
     return table
 
 
@@ -192,14 +169,11 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
     path = canvas.beginPath()
     for r, row in enumerate(rows):
         c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            path.rect(x + start * module, y + size - (r + 1) * module, (c - start) * module, module)
+        for dark, run in groupby(row):  # one rectangle per horizontal run of dark modules
+            n = len(list(run))
+            if dark:
+                path.rect(x + c * module, y + size - (r + 1) * module, n * module, module)
+            c += n
     canvas.setFillColor(colors.black)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()

@@ -1,4 +1,4 @@
-"""Typography for certificate PDFs: CJK font registration, palette, paragraph styles (Django-free).
+"""Typography for certificate PDFs: CJK font registration, palette, paragraph/table styles (no Django).
 
 WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``) is a TrueType collection that ReportLab can embed as a
 subset, so the PDF renders identically everywhere. Noto CJK is CFF-based and does not load in ReportLab.
@@ -22,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import TableStyle
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def register_cjk_font(font_path: str | None = None) -> str:
         return name
 
 
-# Palette and paragraph styles live with the fonts: together they are the certificate's typography.
+# Palette, paragraph and table styles live with the fonts: together they are the certificate's typography.
 GREEN = colors.HexColor("#1d4d32")
 GOLD = colors.HexColor("#a8843a")
 INK = colors.HexColor("#222222")
@@ -110,3 +111,25 @@ def certificate_styles(font: str) -> dict[str, ParagraphStyle]:
     """Paragraph styles keyed by role, built on ``font`` (CJK-aware line breaking)."""
     base = ParagraphStyle("base", fontName=font, fontSize=10, leading=14, textColor=INK, wordWrap="CJK")
     return {name: ParagraphStyle(name, parent=base, **spec) for name, spec in _STYLE_SPECS.items()}
+
+
+FIELDS_TABLE_STYLE = TableStyle(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (0, -1), 2),
+    ]
+)
+CREDITS_TABLE_STYLE = TableStyle(
+    [
+        ("BACKGROUND", (0, 0), (-1, 0), GREEN),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ROW_TINT]),
+        ("BOX", (0, 0), (-1, -1), 0.6, GREEN),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+)

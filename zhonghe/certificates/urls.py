@@ -1,1 +1,9 @@
-urlpatterns = []
+from django.urls import path
+
+from zhonghe.certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("<str:number>/", views.verify_page, name="verify"),
+    path("<str:number>/certificate.pdf", views.certificate_pdf, name="pdf"),
+]

@@ -11,7 +11,7 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from .activities import Place, TravelActivity
-from .errors import UnknownFactor
+from .errors import InvalidActivity, UnknownFactor
 from .factors import FactorRelease
 from .units import DECIMAL_CONTEXT
 
@@ -54,7 +54,8 @@ def travel_distance_km(activity: TravelActivity, release: FactorRelease) -> tupl
     """
     if activity.distance_km is not None:
         return activity.distance_km, f"declared {_km_text(activity.distance_km)} km"
-    assert activity.origin is not None and activity.destination is not None  # TravelActivity checks
+    if activity.origin is None or activity.destination is None:  # TravelActivity prevents this
+        raise InvalidActivity(f"{activity.ref}: neither a distance nor both places given")
     rule = release.distance_rules.get(activity.mode.value)
     if rule is None:
         raise UnknownFactor(f"release {release.code} has no distance rule for {activity.mode.value}")

@@ -8,9 +8,9 @@ Design overview
   a partial transfer or retirement supersedes the parent and creates two children from
   ``split_range``; the taken part is always the *front* of the parent, so sub-range bounds are computed
   here, never supplied by a client.
-* Invariants (property-tested): ``1 <= first <= last``; a split conserves the unit count
-  (``taken.quantity + rest.quantity == parent.quantity``), its children are adjacent and disjoint and
-  their union is exactly the parent; repeated splits never produce overlapping ranges.
+* Invariants (property-tested): ``1 <= first <= last <= 999_999_999`` (nine display digits); a split
+  conserves the unit count (``taken.quantity + rest.quantity == parent.quantity``), its children are
+  adjacent and disjoint and their union is exactly the parent; repeated splits never overlap.
 * ``find_overlaps`` is the audit check "no two live blocks of one issuance share a serial", done by a
   sweep over ranges sorted by ``first`` in O(n log n + k) for k reported pairs.
 * Display form is ``f"{prefix}-{n:09d}"``; ``parse_serial`` is strict (exact prefix, exactly nine digits).
@@ -48,10 +48,12 @@ class SerialRange:
             # bool is an int subclass; True/False as serials are always a bug.
             if not isinstance(value, int) or isinstance(value, bool):
                 raise SerialError("invalid_range", f"{name} must be an integer, got {value!r}")
-        if not 1 <= self.first <= self.last:
+        # The upper bound keeps every range printable in the nine-digit display form, so a block that
+        # could not appear on a certificate is refused at issuance rather than at certification.
+        if not 1 <= self.first <= self.last <= MAX_SERIAL:
             raise SerialError(
                 "invalid_range",
-                f"序列号范围无效 / invalid serial range: need 1 <= first <= last, "
+                f"序列号范围无效 / invalid serial range: need 1 <= first <= last <= {MAX_SERIAL}, "
                 f"got {self.first}–{self.last}",
             )
 
@@ -107,10 +109,8 @@ def parse_serial(prefix: str, text: str) -> int:
     """
     head = f"{prefix}-"
     if not text.startswith(head):
-        raise SerialError(
-            "invalid_serial", f"序列号前缀不符 / serial {text!r} does not start with {head!r}"
-        )
-    digits = text[len(head):]
+        raise SerialError("invalid_serial", f"序列号前缀不符 / serial {text!r} does not start with {head!r}")
+    digits = text[len(head) :]
     if not _DIGITS_RE.fullmatch(digits):
         raise SerialError(
             "invalid_serial",

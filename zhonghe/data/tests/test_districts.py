@@ -13,15 +13,14 @@ from zhonghe.data.districts import (
     districts_in_area,
 )
 
-THREE_GORGES_NAMES = {"万州区", "开州区", "梁平区", "城口县", "丰都县", "垫江县", "忠县", "云阳县", "奉节县", "巫山县", "巫溪县"}
+THREE_GORGES_NAMES = {
+    "万州区", "开州区", "梁平区", "城口县", "丰都县", "垫江县", "忠县", "云阳县", "奉节县", "巫山县",
+    "巫溪县",
+}  # fmt: skip
 WULING_NAMES = {
-    "黔江区",
-    "武隆区",
-    "石柱土家族自治县",
-    "秀山土家族苗族自治县",
-    "酉阳土家族苗族自治县",
+    "黔江区", "武隆区", "石柱土家族自治县", "秀山土家族苗族自治县", "酉阳土家族苗族自治县",
     "彭水苗族土家族自治县",
-}
+}  # fmt: skip
 # 主城都市区 (一区两群, 2020): the 9 central districts + 12 new districts of the western belt.
 METROPOLITAN_NAMES = {
     "渝中区", "大渡口区", "江北区", "沙坪坝区", "九龙坡区", "南岸区", "北碚区", "渝北区", "巴南区",
@@ -73,7 +72,9 @@ def test_spot_checks(adcode, name_zh, name_en, kind):
     assert (d.adcode, d.name_zh, d.name_en, d.kind) == (adcode, name_zh, name_en, kind)
 
 
-@pytest.mark.parametrize("old_code", ["500228", "500232", "500234", "500100", "500000", "110101", "", "50010"])
+@pytest.mark.parametrize(
+    "old_code", ["500228", "500232", "500234", "500100", "500000", "110101", "", "50010"]
+)
 def test_unknown_and_abolished_codes_refused(old_code):
     with pytest.raises(UnknownDistrict) as exc:
         district_by_code(old_code)

@@ -24,6 +24,12 @@ def test_quantity_matches_verra_example():
     assert SerialRange(941467007, 941467431).quantity == 425
 
 
+def test_largest_range_fits_nine_digits():
+    r = SerialRange(1, 999_999_999)
+    assert r.quantity == 999_999_999
+    assert format_range("P", r) == ("P-000000001", "P-999999999")
+
+
 def test_single_serial_range():
     r = SerialRange(5, 5)
     assert r.quantity == 1
@@ -31,7 +37,7 @@ def test_single_serial_range():
     assert r.overlaps(r)
 
 
-@pytest.mark.parametrize("first,last", [(0, 5), (-1, 3), (5, 4), (0, 0)])
+@pytest.mark.parametrize("first,last", [(0, 5), (-1, 3), (5, 4), (0, 0), (1, 10**9), (10**9, 10**9)])
 def test_invalid_range_refused(first, last):
     with pytest.raises(SerialError) as exc:
         SerialRange(first, last)

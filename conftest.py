@@ -1,0 +1,51 @@
+"""Shared test set-up: named actors (organiser, seller, bureau reviewer, verifier, outsider, admin)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhonghe.accounts.uscc import make_uscc
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_key(settings, tmp_path_factory):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "signing_key.pem"
+    settings.PUBLIC_BASE_URL = "http://testserver"
+
+
+def _org(name, kind, level, prefix_div, orgcode, district="500103"):
+    from zhonghe.accounts.services import organization_create
+
+    return organization_create(
+        name=name, kind=kind, level=level, district_code=district, uscc=make_uscc(prefix_div + orgcode)
+    )
+
+
+@pytest.fixture
+def actors(db):
+    """Orgs, users and Actor objects for each named role. Password for every user: 'pass-1234'."""
+    from types import SimpleNamespace
+
+    from zhonghe.accounts.selectors import actor_for_user
+    from zhonghe.accounts.services import user_create
+
+    orgs = SimpleNamespace(
+        organiser=_org("重庆市测试局", "agency", "municipal", "11500000", "MB1234560"[:8]),
+        seller=_org("武隆区碳汇合作社", "other", "district", "93500156", "MA7654321"[:8], "500156"),
+        bureau=_org("重庆市生态环境局", "agency", "municipal", "11500000", "MB0000010"[:8]),
+        verifier=_org("重庆某核查机构", "other", "municipal", "91500103", "MA1111111"[:8]),
+        outsider=_org("另一家单位", "soe", "municipal", "91500000", "MA2222222"[:8]),
+        platform=_org("中和平台运营方", "other", "municipal", "91500000", "MA3333333"[:8]),
+    )
+    roles = {
+        "organiser": ["organiser"], "seller": ["seller"], "bureau": ["reviewer"],
+        "verifier": ["verifier"], "outsider": ["organiser"], "platform": ["admin"],
+    }
+    users = SimpleNamespace()
+    acts = SimpleNamespace()
+    for key, role_list in roles.items():
+        user = user_create(username=key, password="pass-1234", organization=getattr(orgs, key), roles=role_list)
+        setattr(users, key, user)
+        setattr(acts, key, actor_for_user(user))
+    return SimpleNamespace(orgs=orgs, users=users, **vars(acts))

@@ -1,0 +1,46 @@
+"""Public verification: anyone can check a certificate's status, payload and signature."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zhonghe.certificates.models import CertificateStatus
+from zhonghe.certificates.pdf import render_certificate_pdf
+from zhonghe.certificates.selectors import certificate_by_number, signing_keys
+from zhonghe.certificates.services import verify_url
+from zhonghe.certificates.signing import load_public_key_pem, verify_canonical
+
+
+def _certificate_or_404(number: str):
+    cert = certificate_by_number(number)
+    if cert is None:
+        raise Http404("certificate not found")
+    return cert
+
+
+def verify_page(request: HttpRequest, number: str) -> HttpResponse:
+    cert = _certificate_or_404(number)
+    key = signing_keys().filter(key_id=cert.key_id).first()
+    signature_ok = bool(key) and verify_canonical(
+        cert.payload_canonical, cert.signature, load_public_key_pem(key.public_key_pem)
+    )
+    return render(
+        request,
+        "certificates/verify.html",
+        {"cert": cert, "payload": cert.payload, "signature_ok": signature_ok, "key": key,
+         "is_valid": signature_ok and cert.status == CertificateStatus.VALID},
+    )
+
+
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    cert = _certificate_or_404(number)
+    status_label = "" if cert.status == CertificateStatus.VALID else "已撤销 REVOKED"
+    pdf = render_certificate_pdf(
+        payload=cert.payload, verify_url=verify_url(cert.number), signature_b64=cert.signature,
+        status_label=status_label, font_path=settings.CERT_FONT_PATH,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
+    return response
