@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from zhonghe.accounts.uscc import make_uscc
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher_and_key(settings, tmp_path_factory):
+def _fast_hasher_and_key(request, tmp_path_factory):
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # pure tests run with -p no:django too
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "signing_key.pem"
     settings.PUBLIC_BASE_URL = "http://testserver"
@@ -16,6 +18,7 @@ def _fast_hasher_and_key(settings, tmp_path_factory):
 
 def _org(name, kind, level, prefix_div, orgcode, district="500103"):
     from zhonghe.accounts.services import organization_create
+    from zhonghe.accounts.uscc import make_uscc
 
     return organization_create(
         name=name, kind=kind, level=level, district_code=district, uscc=make_uscc(prefix_div + orgcode)

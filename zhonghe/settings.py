@@ -129,6 +129,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHONGHE_LOG_LEVEL", "INFO")},
 }
-
-if env_bool("ZHONGHE_TESTING", False):
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -59,7 +59,7 @@ fetch echarts "$ECHARTS"
 fetch zrender "$ZRENDER"
 fetch tslib "$TSLIB"
 
-pinned() { sed -n "s/^ *\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$work/echarts/package/package.json" | head -1; }
+pinned() { sed -n "s/^ *\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$work/echarts/package/package.json" | sed -n 1p; }
 [[ $(pinned zrender) == "$ZRENDER" && $(pinned tslib) == "$TSLIB" ]] || {
     echo "echarts@$ECHARTS pins zrender $(pinned zrender) and tslib $(pinned tslib): update ZRENDER/TSLIB" >&2
     exit 1
@@ -87,6 +87,7 @@ keep "$work/tslib/package/LICENSE.txt" "$e/LICENSE-tslib"
 
 (cd "$here" && find . -mindepth 2 -type f | sed 's#^\./##' | LC_ALL=C sort | xargs sha256sum) >"$here/SHA256SUMS"
 
+# shellcheck disable=SC2016 # the backquotes are Markdown, not shell
 files() { (cd "$1" && find . -type f | sed 's#^\./##' | LC_ALL=C sort | sed 's/.*/`&`/' | paste -sd' ' | sed 's/ /, /g'); }
 size() { du -sh --apparent-size "$1" | cut -f1; }
 

@@ -19,7 +19,7 @@ from .activities import Activity, Category, TravelActivity
 from .distance import travel_distance_km
 from .errors import EngineError, InvalidActivity, UnitMismatch
 from .factors import EmissionFactor, FactorRelease
-from .units import DECIMAL_CONTEXT, convert_quantity, quantize_kg
+from .units import DECIMAL_CONTEXT, convert_quantity, plain_decimal, quantize_kg
 
 TONNE_QUANTUM = Decimal("0.001")
 
@@ -151,7 +151,7 @@ def _travel_line(activity: TravelActivity, release: FactorRelease) -> FootprintL
             occupancy = activity.occupancy
             if occupancy is None:
                 occupancy = release.default_car_occupancy
-            quantity = quantity / occupancy
+            quantity = plain_decimal(quantity / occupancy)
             method += f"; ÷ occupancy {occupancy}"
     return _line(activity, factor, quantity, (one_way_km, method))
 

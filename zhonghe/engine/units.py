@@ -79,6 +79,16 @@ def quantize_kg(kg: Decimal) -> Decimal:
         return kg.quantize(KG_QUANTUM, rounding=ROUND_HALF_UP)
 
 
+def plain_decimal(number: Decimal) -> Decimal:
+    """``number`` without a positive exponent (2.0E+2 → 200), so stored and printed quantities read
+    as plain numbers; the value is unchanged."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        with localcontext(DECIMAL_CONTEXT):
+            return number.quantize(Decimal(1))
+    return number
+
+
 def require_finite_decimal(value: object, what: str) -> Decimal:
     """Return ``value`` as a finite Decimal; ints are exact and accepted, floats and bools are not.
 
@@ -111,12 +121,12 @@ def convert_quantity(
     target_dim, target_scale = _UNITS[target]
     with localcontext(DECIMAL_CONTEXT):
         if source_dim == target_dim:
-            return number * source_scale / target_scale
+            return plain_decimal(number * source_scale / target_scale)
         if {source_dim, target_dim} == set(_MASS_PER_VOLUME_KG_PER_L):
             density = _require_density(density_kg_per_l, source, target)
             base = number * source_scale  # in kg or in L
             converted = base * density if source_dim == "volume" else base / density
-            return converted / target_scale
+            return plain_decimal(converted / target_scale)
     raise UnitMismatch(f"cannot convert {source} ({source_dim}) into {target} ({target_dim})")
 
 
