@@ -66,19 +66,22 @@ def build_event(attendees: int, seed: int = 2025) -> list[Activity | TravelActiv
     return activities
 
 
-def engine_run(activities: Sequence[Activity | TravelActivity], release: FactorRelease) -> tuple[Decimal, str]:
+Activities = Sequence[Activity | TravelActivity]
+
+
+def engine_run(activities: Activities, release: FactorRelease) -> tuple[Decimal, str]:
     """What the application does: footprint and inventory hash."""
     return calculate_footprint(activities, release).total_kg_co2e, inventory_hash(activities, release)
 
 
 def _naive_km(a: Place, b: Place) -> float:
     phi_a, phi_b = math.radians(float(a.lat)), math.radians(float(b.lat))
-    h = (math.sin((phi_b - phi_a) / 2) ** 2
-         + math.cos(phi_a) * math.cos(phi_b) * math.sin(math.radians(float(b.lon) - float(a.lon)) / 2) ** 2)  # fmt: skip
+    d_lambda = math.radians(float(b.lon) - float(a.lon))
+    h = math.sin((phi_b - phi_a) / 2) ** 2 + math.cos(phi_a) * math.cos(phi_b) * math.sin(d_lambda / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
-def naive_run(activities: Sequence[Activity | TravelActivity], release: FactorRelease) -> tuple[Decimal, str]:
+def naive_run(activities: Activities, release: FactorRelease) -> tuple[Decimal, str]:
     """The baseline a first draft would write: factors found by scanning a list, every distance
     recomputed, float arithmetic summed in float and only the total turned into Decimal, the release
     re-serialised for every hash. Same rules otherwise, so the totals can be compared."""
@@ -116,7 +119,9 @@ class Timing:
     median_ms: float
 
 
-def time_it(run: Callable[[], object], repetitions: int, before_each: Callable[[], None] | None = None) -> Timing:
+def time_it(
+    run: Callable[[], object], repetitions: int, before_each: Callable[[], None] | None = None
+) -> Timing:
     """Best and median wall time over ``repetitions`` runs (time.perf_counter)."""
     samples = []
     for _ in range(repetitions):

@@ -85,7 +85,8 @@ class FactorRelease:
     """An immutable, versioned set of factors and distance rules; a footprint names its code and hash.
 
     ``factors`` and ``distance_rules`` are frozen into read-only mappings at construction, so a
-    release cannot change under a footprint that cites its hash.
+    release cannot change under a footprint that cites its hash. Each mapping key must equal its
+    factor's ``key`` (rule's ``mode``); ``InvalidRelease`` otherwise.
     """
 
     code: str
@@ -103,6 +104,12 @@ class FactorRelease:
         object.__setattr__(self, "factors", MappingProxyType(dict(self.factors)))
         object.__setattr__(self, "distance_rules", MappingProxyType(dict(self.distance_rules)))
         object.__setattr__(self, "notes", tuple(self.notes))
+        for key, factor in self.factors.items():
+            if factor.key != key:
+                raise InvalidRelease(f"release {self.code}: factor {factor.key!r} filed under {key!r}")
+        for mode, rule in self.distance_rules.items():
+            if rule.mode != mode:
+                raise InvalidRelease(f"release {self.code}: rule for {rule.mode!r} filed under {mode!r}")
 
     def factor(self, key: str) -> EmissionFactor:
         """Return the factor for ``key``; raise ``UnknownFactor`` naming the key and the release."""

@@ -98,6 +98,13 @@ def _sum_kg(values: Iterable[Decimal]) -> Decimal:
     return total
 
 
+def _route(activity: Activity | TravelActivity) -> str:
+    # A travel line without a description still says where it went, so reports stay readable.
+    if isinstance(activity, TravelActivity) and activity.origin and activity.destination:
+        return f"{activity.origin.name} → {activity.destination.name}"
+    return ""
+
+
 def _line(
     activity: Activity | TravelActivity,
     factor: EmissionFactor,
@@ -109,7 +116,7 @@ def _line(
     return FootprintLine(
         ref=activity.ref,
         category=activity.category,
-        description=activity.description,
+        description=activity.description or _route(activity),
         quantity=quantity,
         unit=factor.activity_unit,
         factor_key=factor.key,

@@ -16,11 +16,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .activities import Place
 from .errors import InvalidActivity
 
-if TYPE_CHECKING:  # the modules below import this one; annotations only
+if TYPE_CHECKING:  # factors imports this module; annotations only
     from .activities import Activity, TravelActivity
     from .factors import FactorRelease
 
@@ -39,32 +41,58 @@ def decimal_text(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Field names per dataclass type: dataclasses.fields() is slow enough to dominate hashing 10^4 rows.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(item.name for item in dataclasses.fields(kind))
+    return names
+
+
+@lru_cache(maxsize=4096)
+def _place_jsonable(place: Place) -> dict[str, Any]:
+    # Thousands of trips share a few hundred places; equal places give equal text, so caching is safe.
+    return {name: _jsonable(getattr(place, name)) for name in _field_names(Place)}
+
+
 def _jsonable(obj: Any) -> Any:
-    if obj is None or isinstance(obj, bool | str):
+    kind = type(obj)
+    # Exact-type fast paths first (str, Decimal, int are most of an inventory); subclasses such as
+    # StrEnum fall through to the general checks below.
+    if kind is str or kind is int or kind is bool or obj is None:
         return obj
+    if kind is Decimal:
+        return decimal_text(obj)
     if isinstance(obj, Enum):
         return _jsonable(obj.value)
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, Decimal):
-        return decimal_text(obj)
     if isinstance(obj, float):
         raise TypeError("floats are not canonical; use Decimal")
+    if isinstance(obj, str | int):
+        return obj
     if isinstance(obj, date):
         return obj.isoformat()
+    if kind is Place:
+        return dict(_place_jsonable(obj))  # a copy: the cached dict must never be handed out
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {item.name: _jsonable(getattr(obj, item.name)) for item in dataclasses.fields(obj)}
+        return {name: _jsonable(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, Mapping):
         return {str(key): _jsonable(value) for key, value in obj.items()}
     if isinstance(obj, list | tuple):
         return [_jsonable(value) for value in obj]
-    raise TypeError(f"cannot put {type(obj).__name__} into canonical JSON")
+    raise TypeError(f"cannot put {kind.__name__} into canonical JSON")
 
 
 def canonical_json(obj: Any) -> str:
     """Canonical JSON text of ``obj`` (see the module docstring); raises ``TypeError`` on floats or
     on objects it does not know."""
-    return json.dumps(_jsonable(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _dumps(_jsonable(obj))
+
+
+def _dumps(jsonable: Any) -> str:
+    return json.dumps(jsonable, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def sha256_hex(text: str) -> str:
@@ -89,4 +117,5 @@ def inventory_hash(activities: Sequence[Activity | TravelActivity], release: Fac
         "release_hash": release.content_hash(),
         "method_version": release.method_version,
     }
-    return sha256_hex(canonical_json(payload))
+    # Already JSON-ready: dumping it directly (not through canonical_json) avoids a second walk.
+    return sha256_hex(_dumps(payload))

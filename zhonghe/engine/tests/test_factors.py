@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -131,3 +132,9 @@ def test_factors_built_in_code_are_checked_too():
             key="heat.purchased", value=D("0.11"), unit="tCO2e/GJ", activity_unit="GJ", gas_basis="CO2e",
             year=2015, source="s", doc_no="d", url="u", boundary="direct", reliability="secondary",
         )  # fmt: skip
+
+
+def test_a_factor_filed_under_another_key_is_refused():
+    release = make_release()
+    with pytest.raises(InvalidRelease, match="filed under 'heat.purchased'"):
+        replace(release, factors={**release.factors, "heat.purchased": release.factor("electricity.grid")})

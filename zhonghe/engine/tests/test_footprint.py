@@ -65,6 +65,7 @@ def test_flight_between_airports_uses_great_circle_plus_95_km():
     assert line.quantity == one_way_km * 2 * 10
     assert line.kg_co2e == (one_way_km * 20 * D("0.0829")).quantize(D("0.001"))
     assert line.distance_method.startswith("great-circle ") and "round trip × 2" in line.distance_method
+    assert line.description == "Chongqing Jiangbei → Beijing Capital"
 
 
 def test_car_is_per_vehicle_and_shared_by_the_occupancy():
