@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_key(request, tmp_path_factory):
     if not request.config.pluginmanager.hasplugin("django"):
@@ -42,13 +41,19 @@ def actors(db):
         platform=_org("中和平台运营方", "other", "municipal", "91500000", "MA3333333"[:8]),
     )
     roles = {
-        "organiser": ["organiser"], "seller": ["seller"], "bureau": ["reviewer"],
-        "verifier": ["verifier"], "outsider": ["organiser"], "platform": ["admin"],
+        "organiser": ["organiser"],
+        "seller": ["seller"],
+        "bureau": ["reviewer"],
+        "verifier": ["verifier"],
+        "outsider": ["organiser"],
+        "platform": ["admin"],
     }
     users = SimpleNamespace()
     acts = SimpleNamespace()
     for key, role_list in roles.items():
-        user = user_create(username=key, password="pass-1234", organization=getattr(orgs, key), roles=role_list)
+        user = user_create(
+            username=key, password="pass-1234", organization=getattr(orgs, key), roles=role_list
+        )
         setattr(users, key, user)
         setattr(acts, key, actor_for_user(user))
     return SimpleNamespace(orgs=orgs, users=users, **vars(acts))

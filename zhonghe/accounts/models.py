@@ -78,3 +78,6 @@ class NumberSequence(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last_value}"

@@ -32,7 +32,9 @@ def organization_create(
         try:
             district_by_code(district_code)
         except UnknownDistrict as exc:
-            raise ValidationFailed(str(exc), code="unknown_district", fields={"district_code": district_code}) from exc
+            raise ValidationFailed(
+                str(exc), code="unknown_district", fields={"district_code": district_code}
+            ) from exc
     return Organization.objects.create(
         name=name.strip(), kind=kind, uscc=normalised, level=level, district_code=district_code
     )

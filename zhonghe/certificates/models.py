@@ -17,6 +17,9 @@ class SigningKey(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return self.key_id
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")
@@ -41,5 +44,10 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             # One valid certificate per event at a time.
-            models.UniqueConstraint(fields=["event"], condition=models.Q(status="valid"), name="cert_one_valid_per_event"),
+            models.UniqueConstraint(
+                fields=["event"], condition=models.Q(status="valid"), name="cert_one_valid_per_event"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -32,30 +32,46 @@ def verify_url(number: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[number])
 
 
-def build_payload(*, number: str, event: Event, inventory: InventoryVersion, retirements: list[Retirement],
-                  issued_at: str, key_id: str) -> dict:
+def build_payload(
+    *,
+    number: str,
+    event: Event,
+    inventory: InventoryVersion,
+    retirements: list[Retirement],
+    issued_at: str,
+    key_id: str,
+) -> dict:
     """The signed statement: binds event, organiser, inventory hash and the exact retired serial ranges."""
     org = event.organization
     return {
         "schema": PAYLOAD_SCHEMA,
         "number": number,
         "event": {
-            "code": str(event.code), "name": event.name, "kind": event.kind,
-            "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
-            "venue_district": district_by_code(event.venue_district).name_zh, "venue_address": event.venue_address,
+            "code": str(event.code),
+            "name": event.name,
+            "kind": event.kind,
+            "start_date": event.start_date.isoformat(),
+            "end_date": event.end_date.isoformat(),
+            "venue_district": district_by_code(event.venue_district).name_zh,
+            "venue_address": event.venue_address,
         },
         "organiser": {"name": org.name, "uscc": org.uscc or ""},
         "inventory": {
-            "version": inventory.version, "hash": inventory.data_hash, "factor_release": inventory.release_code,
-            "method_version": inventory.method_version, "total_t_co2e": str(inventory.total_t_co2e),
+            "version": inventory.version,
+            "hash": inventory.data_hash,
+            "factor_release": inventory.release_code,
+            "method_version": inventory.method_version,
+            "total_t_co2e": str(inventory.total_t_co2e),
         },
         "offsets": {
             "required_t": inventory.required_offset_t,
             "retired_t": sum(r.quantity_t for r in retirements),
             "retirements": [
                 {
-                    "number": r.number, "credit_type": r.block.project.credit_type,
-                    "project_code": r.block.project.code, "project_name": r.block.project.name,
+                    "number": r.number,
+                    "credit_type": r.block.project.credit_type,
+                    "project_code": r.block.project.code,
+                    "project_name": r.block.project.name,
                     "vintage": r.block.project.vintage,
                     "serial_first": format_serial(r.block.project.code, r.block.serial_first),
                     "serial_last": format_serial(r.block.project.code, r.block.serial_last),
@@ -74,8 +90,10 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     """Sign and store the certificate. Refuses unless the event is OFFSET and Σ retired ≥ required_offset_t."""
     actor.require(Role.ORGANISER)
     event = (
-        Event.objects.select_for_update().select_related("organization")
-        .filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
+        Event.objects.select_for_update()
+        .select_related("organization")
+        .filter(code=parse_code(event_code, "event"), organization=actor.organization)
+        .first()
     )
     if event is None:
         raise NotFound(_("活动不存在"))
@@ -95,12 +113,23 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     now = timezone.now().replace(microsecond=0)
     issued_at = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     payload = build_payload(
-        number=number, event=event, inventory=inventory, retirements=retirements, issued_at=issued_at, key_id=key_id
+        number=number,
+        event=event,
+        inventory=inventory,
+        retirements=retirements,
+        issued_at=issued_at,
+        key_id=key_id,
     )
     canonical = canonical_payload(payload)
     certificate = Certificate.objects.create(
-        number=number, event=event, inventory=inventory, payload=payload, payload_canonical=canonical,
-        signature=sign_canonical(canonical, key), key_id=key_id, issued_at=now,
+        number=number,
+        event=event,
+        inventory=inventory,
+        payload=payload,
+        payload_canonical=canonical,
+        signature=sign_canonical(canonical, key),
+        key_id=key_id,
+        issued_at=now,
     )
     workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
     return certificate

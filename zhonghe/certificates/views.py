@@ -29,8 +29,13 @@ def verify_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "certificates/verify.html",
-        {"cert": cert, "payload": cert.payload, "signature_ok": signature_ok, "key": key,
-         "is_valid": signature_ok and cert.status == CertificateStatus.VALID},
+        {
+            "cert": cert,
+            "payload": cert.payload,
+            "signature_ok": signature_ok,
+            "key": key,
+            "is_valid": signature_ok and cert.status == CertificateStatus.VALID,
+        },
     )
 
 
@@ -38,8 +43,11 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     cert = _certificate_or_404(number)
     status_label = "" if cert.status == CertificateStatus.VALID else "已撤销 REVOKED"
     pdf = render_certificate_pdf(
-        payload=cert.payload, verify_url=verify_url(cert.number), signature_b64=cert.signature,
-        status_label=status_label, font_path=settings.CERT_FONT_PATH,
+        payload=cert.payload,
+        verify_url=verify_url(cert.number),
+        signature_b64=cert.signature,
+        status_label=status_label,
+        font_path=settings.CERT_FONT_PATH,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'

@@ -45,9 +45,7 @@ class Event(models.Model):
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="events")
     name = models.CharField(_("活动名称"), max_length=200)
     kind = models.CharField(_("活动类型"), max_length=20, choices=EventKind.choices)
-    meeting_class = models.PositiveSmallIntegerField(
-        _("会议类别"), choices=MeetingClass.choices, null=True, blank=True
-    )
+    meeting_class = models.PositiveSmallIntegerField(_("会议类别"), choices=MeetingClass.choices, null=True, blank=True)
     chengyu_meeting = models.BooleanField(_("成渝双城经济圈有关会议"), default=False)
     expected_participants = models.PositiveIntegerField(_("预计参与人数"))
     area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -68,9 +66,12 @@ class Event(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates_ordered"),
             models.CheckConstraint(
-                condition=models.Q(area_m2__isnull=True) | models.Q(area_m2__gte=0), name="event_area_nonnegative"
+                condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(area_m2__isnull=True) | models.Q(area_m2__gte=0),
+                name="event_area_nonnegative",
             ),
         ]
 
@@ -91,6 +92,9 @@ class EventTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.from_status} → {self.to_status}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -113,6 +117,9 @@ class Plan(models.Model):
     estimate_lines = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"计划书 {self.event_id}"
 
 
 class ActivityCategory(models.TextChoices):
@@ -158,10 +165,14 @@ class ActivityRecord(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0), name="activity_quantity_nonneg"
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="activity_quantity_nonneg",
             ),
             models.CheckConstraint(
                 condition=models.Q(distance_km__isnull=True) | models.Q(distance_km__gte=0),
                 name="activity_distance_nonneg",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.factor_key} {self.quantity or self.person_trips}"

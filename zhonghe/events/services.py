@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +74,12 @@ def event_create(*, actor: Actor, **fields) -> Event:
     """Create a draft event for the actor's organisation. Raises ValidationFailed, PermissionDenied."""
     actor.require(Role.ORGANISER)
     cleaned = _clean_event_fields(fields)
-    return Event.objects.create(organization=actor.organization, created_by=actor.user, **cleaned)
+    return Event.objects.create(
+        organization=actor.organization,
+        created_by=actor.user,
+        jurisdiction=settings.DEFAULT_JURISDICTION,
+        **cleaned,
+    )
 
 
 def _locked_event(actor: Actor, code) -> Event:
@@ -114,7 +120,9 @@ def event_submit(*, actor: Actor, code) -> Event:
 
 
 @transaction.atomic
-def plan_save(*, actor: Actor, code, boundary: str, reduction_measures: str = "", offset_plan: str = "") -> Plan:
+def plan_save(
+    *, actor: Actor, code, boundary: str, reduction_measures: str = "", offset_plan: str = ""
+) -> Plan:
     """Write the plan's text. Only before publication."""
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)

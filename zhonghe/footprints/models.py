@@ -29,6 +29,9 @@ class InventoryVersion(models.Model):
             models.CheckConstraint(condition=models.Q(total_kg_co2e__gte=0), name="inventory_total_nonneg"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_id} v{self.version}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Inventory versions are immutable; freeze a new version instead")

@@ -18,7 +18,7 @@ from zhonghe.engine.factors import FactorRelease
 from zhonghe.engine.footprint import Footprint, calculate_footprint
 from zhonghe.engine.hashing import inventory_hash
 from zhonghe.events import workflow
-from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, Plan, PlaceKind, Stage, Status
+from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, PlaceKind, Plan, Stage, Status
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.translate import footprint_lines_json, to_engine, to_jsonable
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
@@ -66,7 +66,9 @@ def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint
 
 
 @transaction.atomic
-def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fields: object) -> ActivityRecord:
+def activity_add(
+    *, actor: Actor, code: object, stage: str, category: str, **fields: object
+) -> ActivityRecord:
     """Record one activity. It is computed once before saving, so bad units/places/factors never persist."""
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)

@@ -77,7 +77,8 @@ class CreditBlock(models.Model):
             models.CheckConstraint(condition=Q(serial_first__gte=1), name="block_first_positive"),
             models.CheckConstraint(condition=Q(serial_last__gte=F("serial_first")), name="block_range_ordered"),
             models.CheckConstraint(
-                condition=Q(quantity_t=F("serial_last") - F("serial_first") + 1), name="block_quantity_matches_range"
+                condition=Q(quantity_t=F("serial_last") - F("serial_first") + 1),
+                name="block_quantity_matches_range",
             ),
             # Live (non-superseded) blocks never share a first serial within a project/vintage.
             models.UniqueConstraint(
@@ -86,6 +87,9 @@ class CreditBlock(models.Model):
                 name="block_unique_live_first_serial",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.serial_first}-{self.serial_last}"
 
 
 class OrderStatus(models.TextChoices):
@@ -102,7 +106,7 @@ class Order(models.Model):
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     quantity_t = models.PositiveBigIntegerField()
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001 NULL: no key
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +118,9 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(quantity_t__gte=1), name="order_quantity_positive"),
             models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="order_unique_idempotency_key"),
         ]
+
+    def __str__(self) -> str:
+        return str(self.code)
 
 
 class Retirement(models.Model):
@@ -135,6 +142,9 @@ class Retirement(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="retirement_quantity_positive")]
+
+    def __str__(self) -> str:
+        return self.number
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -167,6 +177,9 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="ledger_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -43,7 +43,9 @@ def blocks_for_org(org: Organization) -> QuerySet[CreditBlock]:
 
 def orders_for_actor(actor: Actor) -> QuerySet[Order]:
     org = actor.organization
-    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related("project", "buyer", "seller", "event")
+    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related(
+        "project", "buyer", "seller", "event"
+    )
 
 
 def retirements_for_event(event: Event) -> QuerySet[Retirement]:

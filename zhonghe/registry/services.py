@@ -41,8 +41,14 @@ MAX_QUANTITY_T = 100_000_000
 
 
 def _check_quantity(quantity_t: object) -> int:
-    if not isinstance(quantity_t, int) or isinstance(quantity_t, bool) or not 1 <= quantity_t <= MAX_QUANTITY_T:
-        raise ValidationFailed(_("数量应为1至100,000,000之间的整数（吨）"), fields={"quantity_t": str(quantity_t)})
+    if (
+        not isinstance(quantity_t, int)
+        or isinstance(quantity_t, bool)
+        or not 1 <= quantity_t <= MAX_QUANTITY_T
+    ):
+        raise ValidationFailed(
+            _("数量应为1至100,000,000之间的整数（吨）"), fields={"quantity_t": str(quantity_t)}
+        )
     return quantity_t
 
 
@@ -86,9 +92,17 @@ def project_register(
     if CreditProject.objects.filter(code=code.strip()).exists():
         raise Conflict(_("项目编号已存在"), code="project_code_taken")
     return CreditProject.objects.create(
-        code=code.strip(), name=name.strip(), credit_type=credit_type, product_category=product_category,
-        methodology_code=methodology_code.strip(), origin_tags=tags, district_code=district_code,
-        vintage=vintage, seller=seller, unit_price_cny=unit_price_cny, description=description,
+        code=code.strip(),
+        name=name.strip(),
+        credit_type=credit_type,
+        product_category=product_category,
+        methodology_code=methodology_code.strip(),
+        origin_tags=tags,
+        district_code=district_code,
+        vintage=vintage,
+        seller=seller,
+        unit_price_cny=unit_price_cny,
+        description=description,
     )
 
 
@@ -101,11 +115,19 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
     last = CreditBlock.objects.filter(project=project).aggregate(m=Max("serial_last"))["m"] or 0
     serials = SerialRange(last + 1, last + quantity_t)
     block = CreditBlock.objects.create(
-        project=project, serial_first=serials.first, serial_last=serials.last,
-        quantity_t=quantity_t, holder=project.seller, status=BlockStatus.ACTIVE,
+        project=project,
+        serial_first=serials.first,
+        serial_last=serials.last,
+        quantity_t=quantity_t,
+        holder=project.seller,
+        status=BlockStatus.ACTIVE,
     )
     ledger.append_entry(
-        kind=LedgerKind.ISSUE, project=project, serials=serials, from_org=None, to_org=project.seller,
+        kind=LedgerKind.ISSUE,
+        project=project,
+        serials=serials,
+        from_org=None,
+        to_org=project.seller,
         reference=f"block:{block.code}",
     )
     return block
@@ -143,7 +165,9 @@ def order_create(
             return existing
     event = None
     if event_code:
-        event = Event.objects.filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
+        event = Event.objects.filter(
+            code=parse_code(event_code, "event"), organization=actor.organization
+        ).first()
         if event is None:
             raise NotFound(_("活动不存在"))
     if project.seller_id == actor.organization.id:
@@ -151,8 +175,13 @@ def order_create(
     try:
         with transaction.atomic():
             return Order.objects.create(
-                buyer=actor.organization, seller=project.seller, project=project, event=event,
-                quantity_t=quantity_t, idempotency_key=key, created_by=actor.user,
+                buyer=actor.organization,
+                seller=project.seller,
+                project=project,
+                event=event,
+                quantity_t=quantity_t,
+                idempotency_key=key,
+                created_by=actor.user,
             )
     except IntegrityError as exc:  # a concurrent request with the same key won the race
         raise Conflict(_("重复提交"), code="duplicate_submission") from exc
@@ -180,11 +209,17 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     blocks = _locked_active_blocks(order.project, actor.organization)
     if sum(b.quantity_t for b in blocks) < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
-    moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
+    moved = ledger.take_from_blocks(
+        blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE
+    )
     for child in moved:
         ledger.append_entry(
-            kind=LedgerKind.TRANSFER, project=order.project, serials=SerialRange(child.serial_first, child.serial_last),
-            from_org=actor.organization, to_org=order.buyer, reference=f"order:{order.code}",
+            kind=LedgerKind.TRANSFER,
+            project=order.project,
+            serials=SerialRange(child.serial_first, child.serial_last),
+            from_org=actor.organization,
+            to_org=order.buyer,
+            reference=f"order:{order.code}",
         )
     order.status = OrderStatus.CONFIRMED
     order.decided_at = timezone.now()
@@ -208,7 +243,9 @@ def retired_t_for_event(event: Event) -> int:
 
 
 @transaction.atomic
-def credits_retire(*, actor: Actor, event_code: object, project_code: str, quantity_t: int, reason: str) -> list[Retirement]:
+def credits_retire(
+    *, actor: Actor, event_code: object, project_code: str, quantity_t: int, reason: str
+) -> list[Retirement]:
     """注销 `quantity_t` of the organiser's units against the event's latest frozen inventory.
 
     Records beneficiary (organiser + USCC), purpose and reason; moves the event to OFFSET once
@@ -232,20 +269,34 @@ def credits_retire(*, actor: Actor, event_code: object, project_code: str, quant
     blocks = _locked_active_blocks(project, actor.organization)
     if sum(b.quantity_t for b in blocks) < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
-    retired_blocks = ledger.take_from_blocks(blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED)
+    retired_blocks = ledger.take_from_blocks(
+        blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
+    )
     retirements = []
     for block in retired_blocks:
         retirement = Retirement.objects.create(
-            number=f"ZH-R-{timezone.localdate().year}-{next_number('retirement'):06d}", event=event,
-            inventory=inventory, block=block, quantity_t=block.quantity_t, beneficiary_name=actor.organization.name,
-            beneficiary_uscc=actor.organization.uscc or "", purpose=f"{RETIREMENT_PURPOSE}：{event.name}",
-            reason=reason.strip(), actor=actor.user,
+            number=f"ZH-R-{timezone.localdate().year}-{next_number('retirement'):06d}",
+            event=event,
+            inventory=inventory,
+            block=block,
+            quantity_t=block.quantity_t,
+            beneficiary_name=actor.organization.name,
+            beneficiary_uscc=actor.organization.uscc or "",
+            purpose=f"{RETIREMENT_PURPOSE}：{event.name}",
+            reason=reason.strip(),
+            actor=actor.user,
         )
         ledger.append_entry(
-            kind=LedgerKind.RETIRE, project=project, serials=SerialRange(block.serial_first, block.serial_last),
-            from_org=actor.organization, to_org=None, reference=f"retirement:{retirement.number}",
+            kind=LedgerKind.RETIRE,
+            project=project,
+            serials=SerialRange(block.serial_first, block.serial_last),
+            from_org=actor.organization,
+            to_org=None,
+            reference=f"retirement:{retirement.number}",
         )
         retirements.append(retirement)
     if retired_t_for_event(event) >= inventory.required_offset_t:
-        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
+        workflow.transition(
+            event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量")
+        )
     return retirements

@@ -39,7 +39,9 @@ USERS = {
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
+    help = (
+        "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -52,18 +54,26 @@ class Command(BaseCommand):
         actors = {name: actor_for_user(user) for name, user in users.items()}
         projects = seed_projects(actors, orgs)
         seed_events(actors, projects, today=timezone.localdate())
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {Organization.objects.count()} organisations, {Event.objects.count()} events. "
-            f"Logins: {', '.join(USERS)} / password {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {Organization.objects.count()} organisations, {Event.objects.count()} events. "
+                f"Logins: {', '.join(USERS)} / password {DEMO_PASSWORD}"
+            )
+        )
 
     def _org(self, name, kind, level, district, body) -> Organization:
         uscc = make_uscc(body)
         existing = Organization.objects.filter(uscc=uscc).first()
-        return existing or organization_create(name=name, kind=kind, level=level, district_code=district, uscc=uscc)
+        return existing or organization_create(
+            name=name, kind=kind, level=level, district_code=district, uscc=uscc
+        )
 
     def _user(self, username, org, roles, display_name) -> User:
         existing = User.objects.filter(username=username).first()
         return existing or user_create(
-            username=username, password=DEMO_PASSWORD, organization=org, roles=roles, display_name=display_name
+            username=username,
+            password=DEMO_PASSWORD,
+            organization=org,
+            roles=roles,
+            display_name=display_name,
         )
