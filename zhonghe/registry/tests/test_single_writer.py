@@ -1,0 +1,60 @@
+"""DESIGN §5: only registry/services.py (and its private helper registry/ledger.py) writes ledger tables.
+
+Scans the source with `ast`, so a new writer anywhere (a view, a command, another service) fails here.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+LEDGER_MODELS = {"CreditBlock", "LedgerEntry", "Retirement", "Order", "CreditProject"}
+WRITE_METHODS = {"create", "bulk_create", "update", "get_or_create", "update_or_create", "delete", "bulk_update"}
+ALLOWED = {ROOT / "zhonghe" / "registry" / "services.py", ROOT / "zhonghe" / "registry" / "ledger.py"}
+
+
+def ledger_writes(source: str) -> list[int]:
+    """Line numbers of `<LedgerModel>.objects....<write>()` calls and of `<LedgerModel>(...)` constructions."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in LEDGER_MODELS:
+            lines.append(node.lineno)
+        elif isinstance(func, ast.Attribute) and func.attr in WRITE_METHODS:
+            chain = ast.unparse(func.value)
+            if any(chain.startswith(f"{model}.objects") for model in LEDGER_MODELS):
+                lines.append(node.lineno)
+    return lines
+
+
+def _sources():
+    for path in sorted((ROOT / "zhonghe").rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts or path in ALLOWED:
+            continue
+        yield path
+
+
+@pytest.mark.parametrize("path", list(_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_ledger_writes_outside_registry_services(path):
+    assert ledger_writes(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_scan_sees_the_real_writers():
+    found = ledger_writes((ROOT / "zhonghe" / "registry" / "services.py").read_text(encoding="utf-8"))
+    assert found, "registry/services.py writes ledger rows, so the scanner must find them"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "CreditBlock.objects.create(project=p)",
+        "LedgerEntry.objects.filter(seq=1).update(quantity_t=2)",
+        "Retirement(number='x').save()",
+        "Order.objects.select_for_update().filter(pk=1).delete()",
+    ],
+)
+def test_the_scanner_catches_each_kind_of_write(source):
+    assert ledger_writes(source) != []
