@@ -1,1 +1,44 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhonghe.web import (
+    views_activities,
+    views_dashboard,
+    views_events,
+    views_market,
+    views_offsets,
+    views_public,
+)
+
+app_name = "web"
+
+EVENT = "events/<uuid:code>/"
+
+urlpatterns = [
+    path("", views_public.home, name="home"),
+    path("certificates/lookup/", views_public.certificate_lookup, name="certificate_lookup"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("events/new/", views_events.event_new, name="event_new"),
+    path(EVENT, views_events.event_detail, name="event_detail"),
+    path(EVENT + "actions/<slug:action>/", views_events.event_action, name="event_action"),
+    path(EVENT + "plan/", views_events.plan_edit, name="plan_save"),
+    path(EVENT + "plan/estimate/", views_events.plan_estimate_view, name="plan_estimate"),
+    path(EVENT + "activities/<slug:stage>/<slug:kind>/", views_activities.activity_new, name="activity_add"),
+    path(
+        EVENT + "activities/<slug:stage>/<uuid:activity_code>/delete/",
+        views_activities.activity_remove,
+        name="activity_delete",
+    ),
+    path(EVENT + "orders/", views_offsets.event_order, name="event_order"),
+    path(EVENT + "retire/", views_offsets.event_retire, name="event_retire"),
+    path("market/", views_market.market, name="market"),
+    path("orders/", views_market.orders, name="orders"),
+    path("orders/<uuid:order_code>/<slug:decision>/", views_market.order_decide, name="order_decide"),
+    path("supervision/", include("zhonghe.supervision.urls")),
+]

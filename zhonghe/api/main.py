@@ -1,0 +1,35 @@
+"""The NinjaAPI instance: auth, error envelope and one router per resource."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from zhonghe.api import (
+    activities,
+    certificates,
+    events,
+    factor_releases,
+    inventories,
+    keys,
+    market,
+    me,
+    retirements,
+)
+from zhonghe.api.auth import AUTH
+from zhonghe.api.errors import install_handlers
+
+api = NinjaAPI(
+    title="Zhonghe API",
+    version="1",
+    description=(
+        "中和 — carbon neutrality of large meetings and events in Chongqing. Authenticate with an "
+        "organisation API key (`Authorization: Bearer zh_…` or `X-API-Key`); GET needs scope read, "
+        'writes need write. Errors: `{"error": {"code", "message", "fields"}}`. Decimals are strings.'
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+)
+install_handlers(api)
+
+for module in (keys, certificates, me, events, activities, inventories, market, retirements, factor_releases):
+    api.add_router("/", module.router)

@@ -1,0 +1,10 @@
+"""Included by zhonghe/web/urls.py under /supervision/, so the names are "web:supervision:<name>"."""
+
+from django.urls import path
+
+from zhonghe.supervision import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("", views.events_overview, name="events"),
+]

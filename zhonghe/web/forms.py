@@ -1,0 +1,163 @@
+"""Parsing and validation of the web forms. Views pass `cleaned_data` (Decimal, date, int) to services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhonghe.data.districts import district_choices
+from zhonghe.events.models import ActivityCategory, EventKind, MeetingClass, PlaceKind
+from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap classes and a data-testid to every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("data-testid", f"field-{name}")
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EventForm(BootstrapForm):
+    name = forms.CharField(label=_("活动名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("活动类型"), choices=EventKind.choices)
+    meeting_class = forms.TypedChoiceField(
+        label=_("会议类别"),
+        choices=[("", _("（非党政机关会议）"))] + list(MeetingClass.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    chengyu_meeting = forms.BooleanField(label=_("成渝双城经济圈有关会议"), required=False)
+    expected_participants = forms.IntegerField(label=_("预计参与人数"), min_value=1, max_value=10_000_000)
+    area_m2 = forms.DecimalField(
+        label=_("面积（平方米）"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    venue_district = forms.ChoiceField(label=_("举办区县"))
+    venue_address = forms.CharField(label=_("举办地址"), max_length=300, required=False)
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue_district"].choices = [("", _("请选择区县"))] + district_choices()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("结束日期不能早于开始日期"))
+        return data
+
+
+class PlanForm(BootstrapForm):
+    boundary = forms.CharField(label=_("核算边界"), widget=forms.Textarea(attrs={"rows": 3}))
+    reduction_measures = forms.CharField(label=_("减排措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    offset_plan = forms.CharField(label=_("抵消计划"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Non-travel factors grouped by category: "label · value unit · source (year)"."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, f in release.factors.items():
+        category = key.split(".", 1)[0]
+        if category == ActivityCategory.TRAVEL:
+            continue
+        text = f"{factor_label(key)} · {f.value} {f.unit} · {f.source[:48]} ({f.year})"
+        groups.setdefault(category, []).append((key, text))
+    return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
+
+
+class QuantityActivityForm(BootstrapForm):
+    """Energy, lodging, meals, materials, waste, water: quantity × a factor of the current release."""
+
+    category = forms.ChoiceField(
+        label=_("类别"), choices=[c for c in ActivityCategory.choices if c[0] != ActivityCategory.TRAVEL]
+    )
+    factor_key = forms.ChoiceField(label=_("排放因子"))
+    quantity = forms.DecimalField(label=_("数量"), min_value=0, max_digits=20, decimal_places=4)
+    unit = forms.CharField(label=_("单位"), max_length=20, required=False, help_text=_("留空则使用因子的单位"))
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, release, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["factor_key"].choices = factor_choices(release)
+
+    def clean(self):
+        data = super().clean()
+        key, category = data.get("factor_key", ""), data.get("category", "")
+        if key and category and not key.startswith(category + "."):
+            self.add_error("factor_key", _("排放因子与类别不符"))
+        return data
+
+
+class TravelActivityForm(BootstrapForm):
+    travel_mode = forms.ChoiceField(label=_("出行方式"), choices=list(TRAVEL_MODE_LABELS.items()))
+    person_trips = forms.IntegerField(label=_("人次"), min_value=1, max_value=1_000_000_000)
+    distance_km = forms.DecimalField(
+        label=_("单程距离（公里）"), min_value=0, max_digits=12, decimal_places=3, required=False
+    )
+    place_kind = forms.ChoiceField(
+        label=_("地点类型"), choices=PlaceKind.choices, required=False, initial=PlaceKind.CITY
+    )
+    origin = forms.CharField(label=_("出发地"), max_length=60, required=False)
+    destination = forms.CharField(label=_("目的地"), max_length=60, required=False)
+    round_trip = forms.BooleanField(label=_("往返"), required=False, initial=True)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("distance_km") is None and not (data.get("origin") and data.get("destination")):
+            self.add_error("distance_km", _("请填写单程距离，或填写出发地和目的地"))
+        data["category"] = ActivityCategory.TRAVEL
+        return data
+
+
+class OrderForm(BootstrapForm):
+    project_code = forms.ChoiceField(label=_("项目"))
+    quantity_t = forms.IntegerField(label=_("数量（吨）"), min_value=1, max_value=100_000_000)
+    event_code = forms.ChoiceField(label=_("用于活动"), required=False)
+
+    def __init__(self, *args, projects, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_code"].choices = [(p.code, f"{p.code} {p.name}") for p in projects]
+        self.fields["event_code"].choices = [("", _("（不指定）"))] + [(str(e.code), e.name) for e in events]
+
+
+class RetireForm(BootstrapForm):
+    project_code = forms.ChoiceField(label=_("项目"))
+    quantity_t = forms.IntegerField(label=_("注销数量（吨）"), min_value=1, max_value=100_000_000)
+    reason = forms.CharField(label=_("注销原因"), max_length=500)
+
+    def __init__(self, *args, holdings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_code"].choices = [
+            (h["project__code"], f"{h['project__code']} {h['project__name']} · {h['quantity_t']} t") for h in holdings
+        ]
+
+
+class RejectForm(BootstrapForm):
+    note = forms.CharField(label=_("拒绝理由"), max_length=500, required=False)

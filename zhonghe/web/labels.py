@@ -1,0 +1,56 @@
+"""Display names for identifiers that have no TextChoices of their own (workflow actions, travel modes, factors).
+
+Chinese msgids (the source language is zh-Hans); English lives in zhonghe/locale/en.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "create": _("创建活动"),
+    "submit": _("提交碳中和申请"),
+    "publish_plan": _("发布计划书"),
+    "freeze_inventory": _("冻结核算结果"),
+    "complete_offset": _("完成抵消"),
+    "issue_certificate": _("颁发证书"),
+    "withdraw": _("撤回"),
+}
+
+# Buttons shown on the event page, in workflow order; complete_offset happens by itself on retirement.
+BUTTON_ACTIONS = ("submit", "publish_plan", "freeze_inventory", "issue_certificate", "withdraw")
+
+TRAVEL_MODE_LABELS = {
+    "flight_domestic": _("国内航班"),
+    "flight_international": _("国际航班"),
+    "hsr": _("高铁"),
+    "rail": _("普通铁路"),
+    "metro": _("城市轨道交通"),
+    "bus": _("公交车"),
+    "coach": _("大巴/中巴"),
+    "taxi": _("出租车/网约车"),
+    "car": _("小汽车（自驾）"),
+}
+
+FACTOR_LABELS = {
+    "electricity.grid": _("电网电力（重庆）"),
+    "electricity.green_certified": _("绿色电力（绿电/绿证）"),
+    "electricity.grid_residual": _("电网电力（全国剩余电力）"),
+    "heat.purchased": _("外购热力"),
+    "fuel.gasoline": _("汽油"),
+    "fuel.diesel": _("柴油"),
+    "fuel.lpg": _("液化石油气"),
+    "fuel.natural_gas": _("天然气"),
+    "lodging.hotel_room_night": _("酒店住宿（间夜）"),
+    "meals.standard": _("标准餐"),
+    "materials.paper": _("纸张"),
+    "waste.landfill": _("垃圾填埋"),
+    "waste.incineration": _("垃圾焚烧"),
+    "water.tap": _("自来水"),
+}
+
+
+def factor_label(key: str) -> str:
+    if key.startswith("travel."):
+        return str(TRAVEL_MODE_LABELS.get(key.split(".", 1)[1], key))
+    return str(FACTOR_LABELS.get(key, key))

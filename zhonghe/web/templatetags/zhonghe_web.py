@@ -1,0 +1,99 @@
+"""Display filters for the web templates: labels in the active language, units, status colours."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import get_language
+
+from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.events.models import ActivityCategory, Status
+from zhonghe.registry.models import CreditType, OrderStatus, Origin
+from zhonghe.web.labels import ACTION_LABELS, factor_label
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    Status.DRAFT: "secondary",
+    Status.SUBMITTED: "info",
+    Status.PLANNED: "primary",
+    Status.ACCOUNTED: "warning",
+    Status.OFFSET: "success",
+    Status.CERTIFIED: "success",
+    Status.WITHDRAWN: "dark",
+    OrderStatus.PENDING: "warning",
+    OrderStatus.CONFIRMED: "success",
+    OrderStatus.REJECTED: "secondary",
+}
+
+
+@register.filter
+def district_name(code: str) -> str:
+    try:
+        d = district_by_code(code)
+    except UnknownDistrict:
+        return code or ""
+    return d.name_en if (get_language() or "").startswith("en") else d.name_zh
+
+
+@register.filter
+def origin_label(tag: str) -> str:
+    return Origin(tag).label if tag in Origin.values else tag
+
+
+@register.filter
+def credit_type_label(value: str) -> str:
+    return CreditType(value).label if value in CreditType.values else value
+
+
+@register.filter
+def category_label(value: str) -> str:
+    return ActivityCategory(value).label if value in ActivityCategory.values else value
+
+
+@register.filter(name="factor_label")
+def factor_label_filter(key: str) -> str:
+    return factor_label(key)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "secondary")
+
+
+@register.filter
+def kg_to_t(kg) -> str:
+    """kg CO2e (Decimal or string) → tonnes to 0.001 t, half up, as text."""
+    try:
+        return str((Decimal(str(kg)) / 1000).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag
+def roles_of(user) -> frozenset[str]:
+    """The user's roles in their organisation (for the navbar); empty for anonymous users."""
+    from zhonghe.accounts.selectors import actor_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    actor = actor_for_user(user)
+    return actor.roles if actor else frozenset()
+
+
+@register.filter
+def role_label(role: str) -> str:
+    from zhonghe.accounts.models import Role
+
+    return Role(role).label if role in Role.values else role
+
+
+@register.filter
+def absolute(value):
+    return abs(value) if isinstance(value, int | Decimal) else value

@@ -1,0 +1,106 @@
+"""Event pages: create, detail, workflow buttons, plan text and estimate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhonghe.certificates.services import certificate_issue
+from zhonghe.events.services import event_create, event_submit, event_withdraw, plan_publish, plan_save
+from zhonghe.footprints.services import inventory_freeze, plan_estimate
+from zhonghe.lib.errors import ApplicationError
+from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.forms import EventForm
+from zhonghe.web.pages import Bound, event_detail_page
+
+# action → (service call, success message)
+ACTIONS = {
+    "submit": (lambda a, c: event_submit(actor=a, code=c), lambda r: _("已提交碳中和申请")),
+    "publish_plan": (lambda a, c: plan_publish(actor=a, code=c), lambda r: _("计划书已发布")),
+    "freeze_inventory": (
+        lambda a, c: inventory_freeze(actor=a, code=c),
+        lambda r: _("核算结果已冻结（第%(v)s版）") % {"v": r.version},
+    ),
+    "issue_certificate": (
+        lambda a, c: certificate_issue(actor=a, event_code=c),
+        lambda r: _("证书已颁发：%(n)s") % {"n": r.number},
+    ),
+    "withdraw": (lambda a, c: event_withdraw(actor=a, code=c), lambda r: _("活动已撤回")),
+}
+
+
+def event_url(code, *, tab: str = "", anchor: str = "") -> str:
+    url = reverse("web:event_detail", kwargs={"code": code})
+    return url + (f"?tab={tab}" if tab else "") + (f"#{anchor}" if anchor else "")
+
+
+def render_event(request, ctx: dict, status: int = 200, error: str = ""):
+    ctx["error"] = error
+    return render(request, "web/event_detail.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def event_new(request):
+    form = EventForm(request.POST or None)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = event_create(actor=request.actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            status = apply_error(form, exc)
+        else:
+            messages.success(request, _("活动已创建，请核对信息后提交碳中和申请"))
+            return redirect("web:event_detail", code=event.code)
+    return render(request, "web/event_new.html", {"form": form}, status=status)
+
+
+@require_GET
+@member_view
+def event_detail(request, code):
+    return render_event(request, event_detail_page(request.actor, code, tab=request.GET.get("tab")))
+
+
+@require_POST
+@member_view
+def event_action(request, code, action):
+    if action not in ACTIONS:
+        raise Http404(action)
+    call, message = ACTIONS[action]
+    try:
+        result = call(request.actor, code)
+    except ApplicationError as exc:
+        return render_event(request, event_detail_page(request.actor, code), exc.http_status, exc.message)
+    messages.success(request, message(result))
+    return redirect("web:event_detail", code=code)
+
+
+@require_POST
+@member_view
+def plan_edit(request, code):
+    ctx = event_detail_page(request.actor, code, bound=Bound("plan", request.POST))
+    form, status = ctx["bound_form"], 422
+    if form.is_valid():
+        try:
+            plan_save(actor=request.actor, code=code, **form.cleaned_data)
+        except ApplicationError as exc:
+            status = apply_error(form, exc)
+        else:
+            messages.success(request, _("计划书已保存"))
+            return redirect(event_url(code, anchor="plan"))
+    return render_event(request, ctx, status, _("计划书未保存，请检查标出的字段"))
+
+
+@require_POST
+@member_view
+def plan_estimate_view(request, code):
+    try:
+        plan = plan_estimate(actor=request.actor, code=code)
+    except ApplicationError as exc:
+        return render_event(request, event_detail_page(request.actor, code), exc.http_status, exc.message)
+    messages.success(request, _("排放预估已更新：%(kg)s kgCO₂e") % {"kg": plan.estimate_kg_co2e})
+    return redirect(event_url(code, anchor="plan"))
