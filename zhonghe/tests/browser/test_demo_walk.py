@@ -1,4 +1,4 @@
-"""Debian's Chromium (driven by Playwright) walks the demo organiser's ready event to a valid certificate, in Chinese."""
+"""Debian's Chromium (via Playwright) walks the demo organiser's ready event to a valid certificate, in Chinese."""
 
 import os
 
