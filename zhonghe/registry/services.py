@@ -134,6 +134,9 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
 
 
 def _locked_active_blocks(project: CreditProject, holder: Organization) -> list[CreditBlock]:
+    # Lock the project row first: a writer that waited here then reads the blocks afresh, including the
+    # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
+    CreditProject.objects.select_for_update().filter(pk=project.pk).first()
     return list(
         CreditBlock.objects.select_for_update()
         .filter(project=project, holder=holder, status=BlockStatus.ACTIVE)

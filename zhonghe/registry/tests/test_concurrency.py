@@ -198,12 +198,6 @@ def _second_writer_after_first_commits(first: Callable[[], object], second: Call
     return outcome["second"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py credits_retire/_locked_active_blocks: a retirement that waited on "
-    "SELECT … FOR UPDATE re-checks only the rows it first saw (now superseded) and never sees the children the "
-    "winner created, so it is refused with insufficient_credits although the units are there",
-)
 def test_a_retirement_that_waited_sees_the_remaining_units(actors):
     project = project_with_credits(actors, 1000)
     buy(actors, project, 40)
