@@ -28,13 +28,23 @@ def _clean_event_fields(fields: dict) -> dict:
     errors: dict[str, str] = {}
     if not str(fields.get("name", "")).strip():
         errors["name"] = _("请填写活动名称")
+    elif len(str(fields["name"]).strip()) > 200:
+        errors["name"] = _("活动名称不能超过200个字符")
+    if len(str(fields.get("venue_address", "")).strip()) > 300:
+        errors["venue_address"] = _("举办地址不能超过300个字符")
     if fields.get("kind") not in EventKind.values:
         errors["kind"] = _("未知的活动类型")
     mc = fields.get("meeting_class")
-    if mc not in (None, "") and int(mc) not in MeetingClass.values:
-        errors["meeting_class"] = _("会议类别应为1–4")
+    meeting_class = None
+    if mc not in (None, ""):
+        try:
+            meeting_class = int(str(mc))
+        except ValueError:
+            meeting_class = 0
+        if meeting_class not in MeetingClass.values:
+            errors["meeting_class"] = _("会议类别应为1–4")
     participants = fields.get("expected_participants")
-    if not isinstance(participants, int) or not 0 < participants <= MAX_PARTICIPANTS:
+    if isinstance(participants, bool) or not isinstance(participants, int) or not 0 < participants <= MAX_PARTICIPANTS:
         errors["expected_participants"] = _("参与人数应为1至10,000,000之间的整数")
     area = fields.get("area_m2")
     if area not in (None, ""):
@@ -58,7 +68,7 @@ def _clean_event_fields(fields: dict) -> dict:
     return {
         "name": str(fields["name"]).strip(),
         "kind": fields["kind"],
-        "meeting_class": int(mc) if mc not in (None, "") else None,
+        "meeting_class": meeting_class,
         "chengyu_meeting": bool(fields.get("chengyu_meeting", False)),
         "expected_participants": participants,
         "area_m2": area if area not in (None, "") else None,

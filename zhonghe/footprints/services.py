@@ -83,7 +83,8 @@ def activity_add(
         record.travel_mode = str(fields.get("travel_mode") or "")
         record.factor_key = f"travel.{record.travel_mode}"
         trips = fields.get("person_trips")
-        if not isinstance(trips, int) and not (isinstance(trips, str) and trips.isdigit()):
+        is_int = isinstance(trips, int) and not isinstance(trips, bool)
+        if not is_int and not (isinstance(trips, str) and trips.isascii() and trips.isdecimal()):
             raise ValidationFailed(_("请填写人次（正整数）"), fields={"person_trips": str(trips)})
         record.person_trips = int(trips)
         record.distance_km = _decimal(fields.get("distance_km"), "distance_km")

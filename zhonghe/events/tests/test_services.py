@@ -79,30 +79,16 @@ def test_event_create_refuses_bad_fields(actors, overrides, field):
     assert_nothing_written(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG events/services.py _clean_event_fields: int(meeting_class) on a non-numeric value raises a bare "
-    "ValueError (a 500) instead of ValidationFailed",
-)
 def test_non_numeric_meeting_class_refused(actors):
     with pytest.raises(ValidationFailed):
         event_create(actor=actors.organiser, **event_fields(meeting_class="二类"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG events/services.py _clean_event_fields: isinstance(True, int) lets a bool through as 1 participant",
-)
 def test_bool_participants_refused(actors):
     with pytest.raises(ValidationFailed):
         event_create(actor=actors.organiser, **event_fields(expected_participants=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG events/services.py _clean_event_fields: no length check on name (200) / venue_address (300); "
-    "PostgreSQL raises DataError (a 500), SQLite stores it",
-)
 def test_overlong_event_name_refused(actors):
     with pytest.raises(ValidationFailed):
         event_create(actor=actors.organiser, **event_fields(name="论" * 201))

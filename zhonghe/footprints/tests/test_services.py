@@ -254,20 +254,11 @@ def test_activity_add_refuses_bad_travel(actors, draft, overrides, code):
     _refused(ValidationFailed, code, activity_add, **_travel(actors, draft, **overrides))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG footprints/services.py activity_add: person_trips=True passes isinstance(int) and is stored as 1 trip",
-)
 def test_activity_add_refuses_bool_person_trips(actors, draft):
     with pytest.raises(ValidationFailed):
         activity_add(**_travel(actors, draft, person_trips=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG footprints/services.py activity_add: '²'.isdigit() is True but int('²') raises a bare "
-    "ValueError (a 500); use str.isdecimal() or catch ValueError",
-)
 def test_activity_add_refuses_superscript_digits_as_person_trips(actors, draft):
     with pytest.raises(ValidationFailed):
         activity_add(**_travel(actors, draft, person_trips="²"))
