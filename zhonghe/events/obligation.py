@@ -69,19 +69,22 @@ def _rule_matches(rule: dict[str, Any], facts: EventFacts) -> bool:
     return True
 
 
-def _as_agency_meeting(facts: EventFacts, rules: dict[str, Any]) -> EventFacts:
-    """成渝 meetings held in Chongqing follow the agency-meeting rule: treat the organiser as an agency."""
+def _candidates(facts: EventFacts, rules: dict[str, Any]) -> list[EventFacts]:
+    """The facts as declared, then (for 成渝 meetings held in Chongqing) the agency-meeting reading.
+
+    The 成渝 reading only ever adds an obligation: an event obliged on its own facts stays obliged.
+    """
+    out = [facts]
     if facts.chengyu_meeting and rules.get("chengyu_meeting_in_cq") == "as_agency_meeting":
-        return EventFacts(**{**facts.__dict__, "org_kind": "agency"})
-    return facts
+        out.append(EventFacts(**{**facts.__dict__, "org_kind": "agency"}))
+    return out
 
 
 def check_obligation(facts: EventFacts, jurisdiction: str) -> ObligationResult:
     """Return the first matching rule, or a voluntary result naming why none applied."""
     rules = load_rules(jurisdiction)
     months = int(rules["deadline_after_end"]["months"])
-    effective = _as_agency_meeting(facts, rules)
-    for rule in rules["rules"]:
+    for effective, rule in ((f, r) for f in _candidates(facts, rules) for r in rules["rules"]):
         if _rule_matches(rule, effective):
             return ObligationResult(
                 True,

@@ -99,12 +99,6 @@ def test_chongqing_thresholds(the_facts, obliged, rule):
         assert "voluntary" in result.reason_en
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG events/obligation.py _as_agency_meeting/check_obligation: the 成渝 flag REPLACES the organiser "
-    "kind with 'agency', so a municipal SOE's 成渝 meeting that is obliged as an SOE event (200+ people, any "
-    "kind/class) is no longer matched by cq-municipal-soe and becomes voluntary",
-)
 def test_chengyu_flag_never_removes_an_obligation():
     plain = facts("meeting", 300, meeting_class=4, org_kind="soe")
     assert check_obligation(plain, "cq-2025").obliged
