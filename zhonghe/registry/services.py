@@ -151,6 +151,25 @@ def _project_by_code(code: str) -> CreditProject:
     return project
 
 
+IDEMPOTENCY_KEY_MAX_CHARS = 80
+
+
+def _idempotent_replay(
+    actor: Actor, key: str, project: CreditProject, quantity_t: int, event: Event | None
+) -> Order | None:
+    """The order an earlier request made with this key, or None; Conflict if it asked for something else."""
+    existing = Order.objects.filter(buyer=actor.organization, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if (existing.project_id, existing.quantity_t, existing.event_id) != (
+        project.id,
+        quantity_t,
+        event.id if event else None,
+    ):
+        raise Conflict(_("幂等键已用于另一笔订单"), code="idempotency_key_reused")
+    return existing
+
+
 @transaction.atomic
 def order_create(
     *, actor: Actor, project_code: str, quantity_t: int, event_code: object = None, idempotency_key: str = ""
@@ -158,14 +177,12 @@ def order_create(
     """Place an order. A repeated idempotency key returns the first order (or Conflict if it differs)."""
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
+    key = (idempotency_key or "").strip() or None
+    if key and len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
+        raise ValidationFailed(
+            _("幂等键不能超过%(n)d个字符") % {"n": IDEMPOTENCY_KEY_MAX_CHARS}, fields={"idempotency_key": "too_long"}
+        )
     project = _project_by_code(project_code)
-    key = idempotency_key.strip() or None
-    if key:
-        existing = Order.objects.filter(buyer=actor.organization, idempotency_key=key).first()
-        if existing is not None:
-            if existing.project_id != project.id or existing.quantity_t != quantity_t:
-                raise Conflict(_("幂等键已用于另一笔订单"), code="idempotency_key_reused")
-            return existing
     event = None
     if event_code:
         event = Event.objects.filter(
@@ -173,6 +190,8 @@ def order_create(
         ).first()
         if event is None:
             raise NotFound(_("活动不存在"))
+    if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event)):
+        return existing
     if project.seller_id == actor.organization.id:
         raise Conflict(_("不能向自己购买"), code="self_trade")
     try:
@@ -186,7 +205,10 @@ def order_create(
                 idempotency_key=key,
                 created_by=actor.user,
             )
-    except IntegrityError as exc:  # a concurrent request with the same key won the race
+    except IntegrityError as exc:
+        # A concurrent request with the same key committed first: answer as a replay of it.
+        if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event)):
+            return existing
         raise Conflict(_("重复提交"), code="duplicate_submission") from exc
 
 

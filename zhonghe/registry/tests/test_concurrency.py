@@ -248,11 +248,6 @@ def test_racing_order_creates_with_one_key_make_one_order(actors):
         assert (isinstance(r, Order) and r.pk == order.pk) or _is_conflict(r, "duplicate_submission"), r
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py order_create: a request that loses the insert race on the idempotency key "
-    "gets Conflict('duplicate_submission') instead of the order the winner created (same key, same params)",
-)
 def test_a_retry_that_lost_the_race_gets_the_same_order(actors):
     project = project_with_credits(actors, 1000)
 

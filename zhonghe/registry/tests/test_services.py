@@ -249,11 +249,6 @@ def test_order_create_same_key_different_params_conflicts(actors, project):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py order_create: the idempotency comparison ignores event_code, so the same "
-    "key with a different event silently returns the first order (bound to the other event)",
-)
 def test_order_create_same_key_different_event_conflicts(actors, project):
     first_event = make_event(actors.organiser)
     second_event = make_event(actors.organiser, name="第二个活动")
@@ -274,11 +269,6 @@ def test_order_create_same_key_different_event_conflicts(actors, project):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py order_create: idempotency_key is not length-checked (column max 80); "
-    "PostgreSQL raises DataError (a 500), SQLite stores it",
-)
 def test_order_create_refuses_an_overlong_idempotency_key(actors, project):
     with pytest.raises(ValidationFailed):
         order_create(actor=actors.organiser, project_code=project.code, quantity_t=1, idempotency_key="k" * 81)
