@@ -134,7 +134,7 @@ class Retirement(models.Model):
     quantity_t = models.PositiveBigIntegerField()
     beneficiary_name = models.CharField(max_length=200)
     beneficiary_uscc = models.CharField(max_length=18, blank=True)
-    purpose = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=220)  # "大型活动碳中和：" + event name (≤ 200 chars)
     reason = models.TextField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -34,7 +34,7 @@ from zhonghe.registry.models import (
     ProductCategory,
     Retirement,
 )
-from zhonghe.registry.serials import SerialRange
+from zhonghe.registry.serials import MAX_SERIAL, SerialRange
 
 RETIREMENT_PURPOSE = "大型活动碳中和"
 MAX_QUANTITY_T = 100_000_000
@@ -113,6 +113,10 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
     _check_quantity(quantity_t)
     project = CreditProject.objects.select_for_update().get(pk=project.pk)
     last = CreditBlock.objects.filter(project=project).aggregate(m=Max("serial_last"))["m"] or 0
+    if last + quantity_t > MAX_SERIAL:
+        raise Conflict(
+            _("该项目剩余可用序列号仅%(n)d个") % {"n": MAX_SERIAL - last}, code="serials_exhausted"
+        )
     serials = SerialRange(last + 1, last + quantity_t)
     block = CreditBlock.objects.create(
         project=project,

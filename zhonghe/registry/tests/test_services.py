@@ -180,11 +180,6 @@ def test_credits_issue_needs_the_admin(actors):
     _refused(PermissionDenied, "permission_denied", credits_issue, actor=actors.seller, project=project, quantity_t=5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py credits_issue: past serial 999,999,999 SerialRange raises SerialError "
-    "(a bare ValueError, a 500) instead of an ApplicationError such as Conflict('serials_exhausted')",
-)
 def test_credits_issue_refuses_cleanly_when_the_serial_space_is_exhausted(actors):
     project = register_project(actors)
     for _ in range(9):
@@ -556,11 +551,6 @@ def test_retirement_rows_are_append_only(actors, project, accounted):
         entry.delete()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG registry/services.py credits_retire: purpose = '大型活动碳中和：' + event.name can exceed "
-    "Retirement.purpose max_length=100 (event names allow 200): DataError on PostgreSQL, over-long on SQLite",
-)
 def test_retirement_purpose_fits_for_a_long_event_name(actors, project):
     event, _inventory = accounted_event(actors.organiser, name="重庆" * 60)
     buy(actors, project, 20)
