@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhonghe.accounts.models import Membership, NumberSequence, Organization, OrgKind, OrgLevel, Role, User
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.lib.errors import Conflict, ValidationFailed
+
+
+def _check_length(field: str, value: str, model: type) -> None:
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValidationFailed(_("长度不能超过%(n)d个字符") % {"n": limit}, fields={field: "too_long"})
 
 
 @transaction.atomic
@@ -20,6 +26,7 @@ def organization_create(
         raise ValidationFailed(_("未知的层级"), fields={"level": level})
     if not name.strip():
         raise ValidationFailed(_("请填写名称"), fields={"name": "required"})
+    _check_length("name", name.strip(), Organization)
     normalised: str | None = None
     if kind != OrgKind.INDIVIDUAL or uscc:
         try:
@@ -32,9 +39,7 @@ def organization_create(
         try:
             district_by_code(district_code)
         except UnknownDistrict as exc:
-            raise ValidationFailed(
-                str(exc), code="unknown_district", fields={"district_code": district_code}
-            ) from exc
+            raise ValidationFailed(str(exc), code="unknown_district", fields={"district_code": district_code}) from exc
     return Organization.objects.create(
         name=name.strip(), kind=kind, uscc=normalised, level=level, district_code=district_code
     )
@@ -47,7 +52,18 @@ def user_create(
     for role in roles:
         if role not in Role.values:
             raise ValidationFailed(_("未知角色"), fields={"roles": role})
-    user = User.objects.create_user(username=username, password=password, display_name=display_name)
+    username = username.strip()
+    if not username:
+        raise ValidationFailed(_("请填写用户名"), fields={"username": "required"})
+    _check_length("username", username, User)
+    _check_length("display_name", display_name, User)
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("用户名已被使用"), code="username_taken", fields={"username": username})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, password=password, display_name=display_name)
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise Conflict(_("用户名已被使用"), code="username_taken", fields={"username": username}) from exc
     for role in roles:
         Membership.objects.create(user=user, organization=organization, role=role)
     return user

@@ -139,14 +139,11 @@ def validate_uscc(code: str) -> str:
     division code; GB 11714 organisation-code check (position 17); GB 32100 check (position 18).
     """
     if not isinstance(code, str):
-        raise InvalidUSCC(
-            f"统一社会信用代码须为文本 / USCC must be text, got {type(code).__name__}", reason="not_text"
-        )
+        raise InvalidUSCC(f"统一社会信用代码须为文本 / USCC must be text, got {type(code).__name__}", reason="not_text")
     normalised = normalise_uscc(code)
     if len(normalised) != USCC_LENGTH:
         raise InvalidUSCC(
-            f"统一社会信用代码应为18位，实际为{len(normalised)}位 / "
-            f"a USCC has 18 characters, got {len(normalised)}",
+            f"统一社会信用代码应为18位，实际为{len(normalised)}位 / a USCC has 18 characters, got {len(normalised)}",
             reason="length",
         )
     _check_characters(normalised)

@@ -117,14 +117,26 @@ def test_bad_kind_level_or_name_refused(overrides, field):
     assert_nothing_written(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG accounts/services.py organization_create: no length check on name (max_length=200); "
-    "PostgreSQL raises DataError (a 500), SQLite stores it",
-)
 def test_overlong_organisation_name_refused():
-    with pytest.raises(ValidationFailed):
+    before = db_snapshot()
+    with pytest.raises(ValidationFailed) as info:
         _create(name="重" * 201)
+    assert info.value.fields == {"name": "too_long"}
+    assert_nothing_written(before)
+    assert _create(name="重" * 200).name == "重" * 200
+
+
+@pytest.mark.parametrize(
+    ("username", "display_name", "field"),
+    [("   ", "", "username"), ("u" * 151, "", "username"), ("dave", "名" * 101, "display_name")],
+)
+def test_user_create_refuses_blank_or_overlong_names(username, display_name, field):
+    org = _create()
+    before = db_snapshot()
+    with pytest.raises(ValidationFailed) as info:
+        user_create(username=username, password="pass-1234", organization=org, roles=[], display_name=display_name)
+    assert field in info.value.fields
+    assert_nothing_written(before)
 
 
 def test_user_create_with_roles_and_actor():
@@ -152,16 +164,14 @@ def test_user_create_refuses_unknown_role_and_writes_nothing():
     assert not User.objects.filter(username="bob").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG accounts/services.py user_create: a taken username raises IntegrityError (500) "
-    "instead of Conflict(code='username_taken')",
-)
 def test_user_create_duplicate_username_conflicts():
     org = _create()
     user_create(username="carol", password="pass-1234", organization=org, roles=["organiser"])
-    with pytest.raises(Conflict):
+    before = db_snapshot()
+    with pytest.raises(Conflict) as info:
         user_create(username="carol", password="pass-1234", organization=org, roles=["organiser"])
+    assert info.value.code == "username_taken"
+    assert_nothing_written(before)
 
 
 def test_user_without_membership_has_no_actor():
