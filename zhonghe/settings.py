@@ -18,15 +18,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = [
-    h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
-]
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Absolute base for links that leave the site (QR codes, webhooks, API verify_url).
-PUBLIC_BASE_URL = os.environ.get(
-    "ZHONGHE_PUBLIC_BASE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000")
-)
+PUBLIC_BASE_URL = os.environ.get("ZHONGHE_PUBLIC_BASE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

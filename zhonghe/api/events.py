@@ -19,7 +19,7 @@ from zhonghe.events.models import Event
 from zhonghe.events.selectors import event_get, event_list_for_actor
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
-from zhonghe.registry.services import retired_t_for_event
+from zhonghe.registry.selectors import retired_t_for_event
 
 router = Router(tags=["events"])
 

@@ -212,9 +212,7 @@ def _block(canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: floa
     return top - h
 
 
-def _draw_footer(
-    canvas: Canvas, payload: Mapping[str, Any], verify_url: str, signature: str, st: Styles
-) -> None:
+def _draw_footer(canvas: Canvas, payload: Mapping[str, Any], verify_url: str, signature: str, st: Styles) -> None:
     left, right, top = MARGIN_X, PAGE_W - MARGIN_X, FOOTER_H - 5 * mm
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -287,9 +285,7 @@ def render_certificate_pdf(
     )
     no_padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
     frame = Frame(MARGIN_X, FOOTER_H, width, PAGE_H - FOOTER_H - 20 * mm, id="body", **no_padding)
-    doc.addPageTemplates(
-        [PageTemplate(id="certificate", frames=[frame], onPage=on_page, onPageEnd=on_page_end)]
-    )
+    doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page, onPageEnd=on_page_end)])
     story: list[Any] = [
         Spacer(1, 3 * mm),
         Paragraph("碳中和证书", st["title"]),

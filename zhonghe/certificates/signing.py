@@ -56,9 +56,7 @@ _KEY_ID_PREFIX = "ed25519:"
 def _reject_non_json(value: Any) -> Any:
     """``json.dumps`` ``default`` hook: called only for objects JSON cannot encode natively."""
     if isinstance(value, Decimal):
-        raise TypeError(
-            f"Decimal {value!s} in certificate payload: convert quantities to strings before signing"
-        )
+        raise TypeError(f"Decimal {value!s} in certificate payload: convert quantities to strings before signing")
     raise TypeError(f"{type(value).__name__} is not allowed in a certificate payload: {value!r}")
 
 
@@ -140,9 +138,7 @@ def load_public_key_pem(pem: str | bytes) -> Ed25519PublicKey:
 
 def key_id_for(public_key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """Return ``"ed25519:"`` + 16 hex digits of SHA-256 over the raw 32-byte public key (24 chars)."""
-    raw = _public(public_key).public_bytes(
-        encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
-    )
+    raw = _public(public_key).public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
     return _KEY_ID_PREFIX + hashlib.sha256(raw).hexdigest()[:16]
 
 

@@ -105,9 +105,7 @@ class Activity:
         if category is Category.TRAVEL:
             raise InvalidActivity(f"{ref}: travel is recorded as a TravelActivity, not an Activity")
         if not str(self.factor_key).startswith(f"{category.value}."):
-            raise InvalidActivity(
-                f"{ref}: factor {self.factor_key!r} does not belong to category {category.value!r}"
-            )
+            raise InvalidActivity(f"{ref}: factor {self.factor_key!r} does not belong to category {category.value!r}")
         if not isinstance(self.unit, str) or not self.unit.strip():
             raise InvalidActivity(f"{ref}: unit must be given")
         quantity = _bounded(self.quantity, f"{ref}: quantity", MAX_QUANTITY)

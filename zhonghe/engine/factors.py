@@ -58,9 +58,7 @@ class EmissionFactor:
         if not isinstance(self.value, Decimal) or not self.value.is_finite() or self.value < 0:
             raise InvalidRelease(f"{where}: value must be a finite Decimal ≥ 0, got {self.value!r}")
         if self.unit != f"kg{self.gas_basis}/{self.activity_unit}":
-            raise InvalidRelease(
-                f"{where}: unit {self.unit!r} must read kg{self.gas_basis}/{self.activity_unit}"
-            )
+            raise InvalidRelease(f"{where}: unit {self.unit!r} must read kg{self.gas_basis}/{self.activity_unit}")
         if self.per_vehicle != (self.activity_unit == "vehicle-km"):
             # Car factors are per vehicle-km and get divided by occupancy; any other factor must
             # not be, or a passenger-km would be divided by the number of people in a car.

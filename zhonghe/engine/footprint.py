@@ -145,9 +145,7 @@ def _travel_line(activity: TravelActivity, release: FactorRelease) -> FootprintL
     factor = release.factor(activity.factor_key)
     expected_unit = "vehicle-km" if factor.per_vehicle else "passenger-km"
     if factor.activity_unit != expected_unit:
-        raise UnitMismatch(
-            f"travel factor {factor.key} must be per {expected_unit}, not per {factor.activity_unit}"
-        )
+        raise UnitMismatch(f"travel factor {factor.key} must be per {expected_unit}, not per {factor.activity_unit}")
     one_way_km, method = travel_distance_km(activity, release)
     legs = 2 if activity.round_trip else 1
     method += f"; {'round trip × 2; ' if activity.round_trip else ''}× {activity.person_trips} person-trips"

@@ -23,9 +23,7 @@ from .errors import InvalidActivity, UnitMismatch
 
 # 34 significant digits (IEEE decimal128) is far beyond any activity quantity (≤ 10^12 with a few
 # decimals) times any factor, so products are exact and only division (L/occupancy) ever rounds.
-DECIMAL_CONTEXT = Context(
-    prec=34, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
-)
+DECIMAL_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 KG_QUANTUM = Decimal("0.001")
 
 # dimension and the size of one unit in the dimension's base unit (MJ, kg, L, Nm3 or the unit itself).

@@ -130,9 +130,7 @@ def event_submit(*, actor: Actor, code) -> Event:
 
 
 @transaction.atomic
-def plan_save(
-    *, actor: Actor, code, boundary: str, reduction_measures: str = "", offset_plan: str = ""
-) -> Plan:
+def plan_save(*, actor: Actor, code, boundary: str, reduction_measures: str = "", offset_plan: str = "") -> Plan:
     """Write the plan's text. Only before publication."""
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)

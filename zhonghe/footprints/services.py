@@ -23,6 +23,7 @@ from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.translate import footprint_lines_json, to_engine, to_jsonable
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.registry.selectors import retired_t_for_event
 
 STAGE_OPEN = {
     Stage.BEFORE: {Status.DRAFT, Status.SUBMITTED},
@@ -66,9 +67,7 @@ def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint
 
 
 @transaction.atomic
-def activity_add(
-    *, actor: Actor, code: object, stage: str, category: str, **fields: object
-) -> ActivityRecord:
+def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fields: object) -> ActivityRecord:
     """Record one activity. It is computed once before saving, so bad units/places/factors never persist."""
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)
@@ -165,7 +164,7 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         raise Conflict(_("活动数据未变化，无需重新冻结"), code="inventory_unchanged")
     workflow.transition(event=event, action="freeze_inventory", actor=actor.user)
     version = (event.inventories.aggregate(v=Max("version"))["v"] or 0) + 1
-    return InventoryVersion.objects.create(
+    inventory = InventoryVersion.objects.create(
         event=event,
         version=version,
         data_hash=data_hash,
@@ -179,3 +178,7 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         lines=footprint_lines_json(footprint),
         created_by=actor.user,
     )
+    # A correction that lowers the total may leave enough already retired: the offset is then complete.
+    if retired_t_for_event(event) >= inventory.required_offset_t:
+        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
+    return inventory

@@ -47,9 +47,7 @@ def api_key_authenticate(token: str) -> ApiKey | None:
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != "zh":
         return None
-    row = (
-        ApiKey.objects.select_related("organization").filter(key_id=parts[1], revoked_at__isnull=True).first()
-    )
+    row = ApiKey.objects.select_related("organization").filter(key_id=parts[1], revoked_at__isnull=True).first()
     if row is None or not hmac.compare_digest(row.secret_hash, _hash(parts[2])):
         return None
     ApiKey.objects.filter(pk=row.pk).update(last_used_at=timezone.now())

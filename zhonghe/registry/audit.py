@@ -27,9 +27,7 @@ def audit_chain() -> list[str]:
     problems = []
     prev_hash = GENESIS_HASH
     expected_seq = 1
-    for entry in (
-        LedgerEntry.objects.select_related("project", "from_org", "to_org").order_by("seq").iterator()
-    ):
+    for entry in LedgerEntry.objects.select_related("project", "from_org", "to_org").order_by("seq").iterator():
         if entry.seq != expected_seq:
             problems.append(f"ledger: gap before seq {entry.seq} (expected {expected_seq})")
         if entry.prev_hash != prev_hash:
@@ -43,10 +41,7 @@ def audit_chain() -> list[str]:
 
 def audit_project(project: CreditProject) -> list[str]:
     problems = []
-    issued = (
-        LedgerEntry.objects.filter(project=project, kind=LedgerKind.ISSUE).aggregate(s=Sum("quantity_t"))["s"]
-        or 0
-    )
+    issued = LedgerEntry.objects.filter(project=project, kind=LedgerKind.ISSUE).aggregate(s=Sum("quantity_t"))["s"] or 0
     blocks = list(CreditBlock.objects.filter(project=project))
     live = [b for b in blocks if b.status != BlockStatus.SUPERSEDED]
     live_total = sum(b.quantity_t for b in live)
@@ -63,15 +58,8 @@ def audit_project(project: CreditProject) -> list[str]:
         if block.status == BlockStatus.SUPERSEDED:
             covered = [(k.serial_first, k.serial_last) for k in kids]
             contiguous = all(covered[i][1] + 1 == covered[i + 1][0] for i in range(len(covered) - 1))
-            if (
-                not kids
-                or covered[0][0] != block.serial_first
-                or covered[-1][1] != block.serial_last
-                or not contiguous
-            ):
-                problems.append(
-                    f"{project.code}: superseded block {block.code} is not partitioned by its children"
-                )
+            if not kids or covered[0][0] != block.serial_first or covered[-1][1] != block.serial_last or not contiguous:
+                problems.append(f"{project.code}: superseded block {block.code} is not partitioned by its children")
         elif kids:
             problems.append(f"{project.code}: live block {block.code} has children")
     return problems

@@ -43,10 +43,13 @@ def blocks_for_org(org: Organization) -> QuerySet[CreditBlock]:
 
 def orders_for_actor(actor: Actor) -> QuerySet[Order]:
     org = actor.organization
-    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related(
-        "project", "buyer", "seller", "event"
-    )
+    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related("project", "buyer", "seller", "event")
 
 
 def retirements_for_event(event: Event) -> QuerySet[Retirement]:
     return Retirement.objects.filter(event=event).select_related("block__project").order_by("id")
+
+
+def retired_t_for_event(event: Event) -> int:
+    """Σ tonnes retired against the event, over all its inventory versions."""
+    return Retirement.objects.filter(event=event).aggregate(s=Sum("quantity_t"))["s"] or 0

@@ -80,8 +80,7 @@ def split_range(r: SerialRange, quantity: int) -> tuple[SerialRange, SerialRange
     if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= r.quantity:
         raise SerialError(
             "invalid_quantity",
-            f"数量无效 / invalid quantity: need 1..{r.quantity} for range {r.first}–{r.last}, "
-            f"got {quantity!r}",
+            f"数量无效 / invalid quantity: need 1..{r.quantity} for range {r.first}–{r.last}, got {quantity!r}",
         )
     taken = SerialRange(r.first, r.first + quantity - 1)
     if quantity == r.quantity:

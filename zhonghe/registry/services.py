@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from zhonghe.registry.models import (
     ProductCategory,
     Retirement,
 )
+from zhonghe.registry.selectors import retired_t_for_event
 from zhonghe.registry.serials import MAX_SERIAL, SerialRange
 
 RETIREMENT_PURPOSE = "大型活动碳中和"
@@ -41,14 +42,8 @@ MAX_QUANTITY_T = 100_000_000
 
 
 def _check_quantity(quantity_t: object) -> int:
-    if (
-        not isinstance(quantity_t, int)
-        or isinstance(quantity_t, bool)
-        or not 1 <= quantity_t <= MAX_QUANTITY_T
-    ):
-        raise ValidationFailed(
-            _("数量应为1至100,000,000之间的整数（吨）"), fields={"quantity_t": str(quantity_t)}
-        )
+    if not isinstance(quantity_t, int) or isinstance(quantity_t, bool) or not 1 <= quantity_t <= MAX_QUANTITY_T:
+        raise ValidationFailed(_("数量应为1至100,000,000之间的整数（吨）"), fields={"quantity_t": str(quantity_t)})
     return quantity_t
 
 
@@ -114,9 +109,7 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
     project = CreditProject.objects.select_for_update().get(pk=project.pk)
     last = CreditBlock.objects.filter(project=project).aggregate(m=Max("serial_last"))["m"] or 0
     if last + quantity_t > MAX_SERIAL:
-        raise Conflict(
-            _("该项目剩余可用序列号仅%(n)d个") % {"n": MAX_SERIAL - last}, code="serials_exhausted"
-        )
+        raise Conflict(_("该项目剩余可用序列号仅%(n)d个") % {"n": MAX_SERIAL - last}, code="serials_exhausted")
     serials = SerialRange(last + 1, last + quantity_t)
     block = CreditBlock.objects.create(
         project=project,
@@ -189,9 +182,7 @@ def order_create(
     project = _project_by_code(project_code)
     event = None
     if event_code:
-        event = Event.objects.filter(
-            code=parse_code(event_code, "event"), organization=actor.organization
-        ).first()
+        event = Event.objects.filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
         if event is None:
             raise NotFound(_("活动不存在"))
     if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event)):
@@ -238,9 +229,7 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     blocks = _locked_active_blocks(order.project, actor.organization)
     if sum(b.quantity_t for b in blocks) < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
-    moved = ledger.take_from_blocks(
-        blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE
-    )
+    moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
     for child in moved:
         ledger.append_entry(
             kind=LedgerKind.TRANSFER,
@@ -265,10 +254,6 @@ def order_reject(*, actor: Actor, order_code: object, note: str = "") -> Order:
     order.decided_at = timezone.now()
     order.save(update_fields=["status", "note", "decided_at"])
     return order
-
-
-def retired_t_for_event(event: Event) -> int:
-    return Retirement.objects.filter(event=event).aggregate(s=Sum("quantity_t"))["s"] or 0
 
 
 @transaction.atomic
@@ -325,7 +310,5 @@ def credits_retire(
         )
         retirements.append(retirement)
     if retired_t_for_event(event) >= inventory.required_offset_t:
-        workflow.transition(
-            event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量")
-        )
+        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     return retirements

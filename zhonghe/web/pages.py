@@ -20,9 +20,14 @@ from zhonghe.events.workflow import allowed_actions
 from zhonghe.footprints.selectors import inventory_latest
 from zhonghe.footprints.services import STAGE_OPEN, current_release
 from zhonghe.registry.models import OrderStatus
-from zhonghe.registry.selectors import holdings_for_org, orders_for_actor, project_catalogue, retirements_for_event
+from zhonghe.registry.selectors import (
+    holdings_for_org,
+    orders_for_actor,
+    project_catalogue,
+    retired_t_for_event,
+    retirements_for_event,
+)
 from zhonghe.registry.serials import format_serial
-from zhonghe.registry.services import retired_t_for_event
 from zhonghe.web.forms import OrderForm, PlanForm, QuantityActivityForm, RetireForm, TravelActivityForm
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
 

@@ -61,9 +61,7 @@ PAYLOAD = {
 
 
 def _render(tmp_path: Path, payload: dict | None = None, name: str = "cert.pdf", **kwargs) -> Path:
-    pdf = render_certificate_pdf(
-        payload=payload or PAYLOAD, verify_url=VERIFY_URL, signature_b64=SIGNATURE, **kwargs
-    )
+    pdf = render_certificate_pdf(payload=payload or PAYLOAD, verify_url=VERIFY_URL, signature_b64=SIGNATURE, **kwargs)
     assert pdf.startswith(b"%PDF-")
     path = tmp_path / name
     path.write_bytes(pdf)

@@ -121,12 +121,6 @@ def test_second_issue_refused(actors, offset, certificate):
     assert Certificate.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG certificates/services.py certificate_issue (+ footprints inventory_freeze): when a re-frozen "
-    "inventory needs no more than is already retired, the event stays ACCOUNTED and issue is refused with "
-    "illegal_transition; the organiser must retire a needless extra tonne to reach OFFSET",
-)
 def test_certificate_after_a_correction_that_lowers_the_requirement(actors, project):
     event, _v1 = accounted_event(actors.organiser)  # 23,000 kWh → 13 t
     buy(actors, project, 20)
@@ -140,6 +134,12 @@ def test_certificate_after_a_correction_that_lowers_the_requirement(actors, proj
     with time_machine.travel(AFTER_EVENT, tick=False):
         v2 = inventory_freeze(actor=actors.organiser, code=event.code)
     assert v2.required_offset_t == 1  # 558.1 kg; 12 t are already retired
+    event.refresh_from_db()
+    assert event.status == Status.OFFSET
+    assert list(event.transitions.order_by("id").values_list("action", flat=True))[-2:] == [
+        "freeze_inventory",
+        "complete_offset",
+    ]
     certificate = certificate_issue(actor=actors.organiser, event_code=event.code)
     assert certificate.inventory == v2
 

@@ -72,9 +72,7 @@ def test_spot_checks(adcode, name_zh, name_en, kind):
     assert (d.adcode, d.name_zh, d.name_en, d.kind) == (adcode, name_zh, name_en, kind)
 
 
-@pytest.mark.parametrize(
-    "old_code", ["500228", "500232", "500234", "500100", "500000", "110101", "", "50010"]
-)
+@pytest.mark.parametrize("old_code", ["500228", "500232", "500234", "500100", "500000", "110101", "", "50010"])
 def test_unknown_and_abolished_codes_refused(old_code):
     with pytest.raises(UnknownDistrict) as exc:
         district_by_code(old_code)

@@ -77,8 +77,7 @@ def test_hash_and_total_are_independent_of_order(activities, random):
     random.shuffle(shuffled)
     assert inventory_hash(shuffled, RELEASE) == inventory_hash(activities, RELEASE)
     assert (
-        calculate_footprint(shuffled, RELEASE).total_kg_co2e
-        == calculate_footprint(activities, RELEASE).total_kg_co2e
+        calculate_footprint(shuffled, RELEASE).total_kg_co2e == calculate_footprint(activities, RELEASE).total_kg_co2e
     )
 
 
@@ -96,9 +95,7 @@ def test_doubling_every_quantity_doubles_the_total_within_rounding(activities):
     # Each line is off its exact value by ≤ 0.0005 kg, so |q(2x) − 2·q(x)| ≤ 0.0015 kg per line.
     assert abs(double.total_kg_co2e - 2 * single.total_kg_co2e) <= D("0.0015") * len(activities)
     if activities and single.total_kg_co2e > 0:
-        assert inventory_hash([_doubled(item) for item in activities], RELEASE) != inventory_hash(
-            activities, RELEASE
-        )
+        assert inventory_hash([_doubled(item) for item in activities], RELEASE) != inventory_hash(activities, RELEASE)
 
 
 @PROFILE

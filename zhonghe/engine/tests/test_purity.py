@@ -33,9 +33,7 @@ def _imported_modules(source: str, module: str, is_package: bool) -> list[tuple[
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
-            found += [
-                (node.lineno, f"{base}.{alias.name}" if not node.module else base) for alias in node.names
-            ]
+            found += [(node.lineno, f"{base}.{alias.name}" if not node.module else base) for alias in node.names]
         elif isinstance(node, ast.Call):
             name = ast.unparse(node.func)
             if name in ("__import__", "importlib.import_module", "import_module"):

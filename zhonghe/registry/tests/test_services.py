@@ -38,7 +38,7 @@ from zhonghe.registry.models import (
     OrderStatus,
     Retirement,
 )
-from zhonghe.registry.selectors import holdings_for_org, project_catalogue, retirements_for_event
+from zhonghe.registry.selectors import holdings_for_org, project_catalogue, retired_t_for_event, retirements_for_event
 from zhonghe.registry.services import (
     RETIREMENT_PURPOSE,
     credits_issue,
@@ -46,7 +46,6 @@ from zhonghe.registry.services import (
     order_confirm,
     order_create,
     order_reject,
-    retired_t_for_event,
 )
 
 pytestmark = pytest.mark.django_db

@@ -39,9 +39,7 @@ USERS = {
 
 
 class Command(BaseCommand):
-    help = (
-        "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
-    )
+    help = "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -64,9 +62,7 @@ class Command(BaseCommand):
     def _org(self, name, kind, level, district, body) -> Organization:
         uscc = make_uscc(body)
         existing = Organization.objects.filter(uscc=uscc).first()
-        return existing or organization_create(
-            name=name, kind=kind, level=level, district_code=district, uscc=uscc
-        )
+        return existing or organization_create(name=name, kind=kind, level=level, district_code=district, uscc=uscc)
 
     def _user(self, username, org, roles, display_name) -> User:
         existing = User.objects.filter(username=username).first()
