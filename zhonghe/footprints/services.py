@@ -105,7 +105,16 @@ def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fie
         record.unit = str(fields.get("unit") or default_unit)
     _compute([record], release)  # validates; raises before anything is written
     record.save()
+    if record.stage == Stage.BEFORE:
+        _clear_estimate(event)
     return record
+
+
+def _clear_estimate(event: Event) -> None:
+    """BEFORE-stage data changed: the plan's estimate no longer describes it and must be recomputed."""
+    Plan.objects.filter(event=event, published_at__isnull=True).exclude(estimate_kg_co2e=None).update(
+        estimate_kg_co2e=None, estimate_release="", estimate_lines=[], updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -118,6 +127,8 @@ def activity_delete(*, actor: Actor, code: object, activity_code: object) -> Non
     if event.status not in STAGE_OPEN[Stage(record.stage)]:
         raise Conflict(_("当前状态下不能修改该阶段的活动数据"), code="stage_closed")
     ActivityRecord.objects.filter(pk=record.pk).delete()
+    if record.stage == Stage.BEFORE:
+        _clear_estimate(event)
 
 
 @transaction.atomic
@@ -130,6 +141,8 @@ def plan_estimate(*, actor: Actor, code: object) -> Plan:
         raise Conflict(_("请先填写计划书"), code="plan_missing")
     if plan.published_at is not None:
         raise Conflict(_("计划书已发布，不能再修改"), code="plan_published")
+    if event.status not in STAGE_OPEN[Stage.BEFORE]:
+        raise Conflict(_("当前状态下不能计算排放预估"), code="stage_closed")
     records = list(event.activities.filter(stage=Stage.BEFORE))
     if not records:
         raise Conflict(_("请先录入预估活动数据"), code="no_activities")

@@ -305,11 +305,6 @@ def test_plan_publish_refused_for_a_draft(actors):
     assert_nothing_written(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG footprints/services.py activity_add/activity_delete: changing BEFORE activities after "
-    "plan_estimate leaves the old estimate in place, and events/services.py plan_publish publishes it",
-)
 def test_plan_publish_never_publishes_a_stale_estimate(actors):
     event = submitted_event(actors.organiser)
     save_plan(actors.organiser, event.code)

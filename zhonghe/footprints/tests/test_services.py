@@ -382,6 +382,31 @@ def test_plan_estimate_can_be_recomputed_before_publication(actors, draft):
     assert plan_estimate(actor=actors.organiser, code=draft.code).estimate_kg_co2e == Decimal("1116.200")
 
 
+@pytest.mark.parametrize("change", ["add", "delete"])
+def test_changing_before_data_clears_the_estimate(actors, draft, change):
+    save_plan(actors.organiser, draft.code)
+    first = add_electricity(actors.organiser, draft.code, "before", "1000")
+    add_electricity(actors.organiser, draft.code, "before", "2000")
+    assert plan_estimate(actor=actors.organiser, code=draft.code).estimate_kg_co2e == Decimal("1674.300")
+    force_status(draft, Status.PLANNED)
+    add_electricity(actors.organiser, draft.code, "after", "5")  # AFTER data leaves the estimate alone
+    force_status(draft, Status.DRAFT)
+    assert Plan.objects.get(event=draft).estimate_kg_co2e == Decimal("1674.300")
+    if change == "add":
+        add_electricity(actors.organiser, draft.code, "before", "1")
+    else:
+        activity_delete(actor=actors.organiser, code=draft.code, activity_code=first.code)
+    plan = Plan.objects.get(event=draft)
+    assert (plan.estimate_kg_co2e, plan.estimate_release, plan.estimate_lines) == (None, "", [])
+
+
+def test_plan_estimate_refused_for_a_withdrawn_event(actors, draft):
+    save_plan(actors.organiser, draft.code)
+    add_electricity(actors.organiser, draft.code, "before", "1000")
+    force_status(draft, Status.WITHDRAWN)
+    _refused(Conflict, "stage_closed", plan_estimate, actor=actors.organiser, code=draft.code)
+
+
 def test_plan_estimate_refused_without_a_plan(actors, draft):
     add_electricity(actors.organiser, draft.code, "before", "1000")
     _refused(Conflict, "plan_missing", plan_estimate, actor=actors.organiser, code=draft.code)
