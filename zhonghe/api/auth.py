@@ -47,7 +47,7 @@ def actor_for_token(request: HttpRequest, token: str | None) -> Actor:
         raise AuthenticationError()
     _check_scope(request, key.scope_set)
     actor = actor_for_org(key.organization, api_key_id=key.key_id)
-    # Rows such as Event.created_by need a person: a key acts on behalf of the member who created it.
+    # A key acts on behalf of the member who created it; a key made without one (create_api_key) has no user.
     return dataclasses.replace(actor, user=key.created_by) if key.created_by_id else actor
 
 

@@ -59,7 +59,7 @@ class Event(models.Model):
     obligation_rule = models.CharField(max_length=60, blank=True)
     obligation_reason = models.TextField(blank=True)
     deadline = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -158,7 +158,7 @@ class ActivityRecord(models.Model):
     origin = models.CharField(max_length=60, blank=True)
     destination = models.CharField(max_length=60, blank=True)
     round_trip = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

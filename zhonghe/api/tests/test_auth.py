@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from zhonghe.api.tests.support import Api, assert_envelope, event_body
-from zhonghe.events.models import Event
+from zhonghe.events.models import ActivityRecord, Event, EventTransition
 from zhonghe.interop.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -118,13 +118,18 @@ def test_docs_page_is_served(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service bug: Event.created_by / ActivityRecord.created_by are NOT NULL, so a key without a "
-    "creating user (Actor.user is None) fails with IntegrityError (500) in event_create/activity_add",
-)
 def test_key_without_creator_can_create_an_event(client, actors):
     from zhonghe.interop.services import api_key_create
 
     _row, key = api_key_create(organization=actors.orgs.organiser, scopes=["read", "write"])
-    assert Api(client, key).post("/events", event_body()).status_code == 201
+    api = Api(client, key)
+    response = api.post("/events", event_body())
+    assert response.status_code == 201, response.content
+    event = Event.objects.get(code=response.json()["code"])
+    assert (event.organization, event.created_by) == (actors.orgs.organiser, None)
+    assert api.post(f"/events/{event.code}/submit").status_code == 200
+    assert EventTransition.objects.get(event=event).actor is None
+    body = {"stage": "before", "category": "electricity", "factor_key": "electricity.grid", "quantity": "10"}
+    response = api.post(f"/events/{event.code}/activities", body)
+    assert response.status_code == 201, response.content
+    assert ActivityRecord.objects.get(event=event).created_by is None
