@@ -2,11 +2,13 @@
 
 Checks: the ledger hash chain; per project, issued = live blocks (active + retired + cancelled); live
 blocks never overlap; every superseded block is exactly partitioned by its children; each retirement's
-quantity equals its block's.
+quantity equals its block's; and, replaying the project's ISSUE/TRANSFER/RETIRE entries in order, every
+move takes serials its sender held active, and every live block's holder and status are what the ledger says.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 from django.db.models import Sum
@@ -65,6 +67,75 @@ def audit_project(project: CreditProject) -> list[str]:
     return problems
 
 
+# A replayed segment: (first serial, last serial, holder organisation id, block status).
+Segment = tuple[int, int, int | None, str]
+
+_AFTER_MOVE = {LedgerKind.TRANSFER: BlockStatus.ACTIVE, LedgerKind.RETIRE: BlockStatus.RETIRED}
+
+
+def _overlapping(segments: list[Segment], first: int, last: int) -> tuple[int, int]:
+    """Index range [lo, hi) of the sorted, disjoint `segments` that intersect [first, last]."""
+    lo = bisect_right(segments, (first, 2**63)) - 1
+    if lo < 0 or segments[lo][1] < first:
+        lo += 1
+    hi = bisect_right(segments, (last, 2**63))
+    return lo, hi
+
+
+def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]:
+    """Rebuild who holds which serials of one project from its ledger entries (in seq order)."""
+    segments: list[Segment] = []
+    problems = []
+    for e in entries:
+        lo, hi = _overlapping(segments, e.serial_first, e.serial_last)
+        span = f"{e.serial_first}-{e.serial_last}"
+        if e.kind == LedgerKind.ISSUE:
+            if lo < hi:
+                problems.append(f"{e.project.code}: ledger seq {e.seq} issues {span}, already issued")
+            else:
+                segments.insert(lo, (e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE))
+            continue
+        held = segments[lo:hi]
+        covered = (
+            bool(held)
+            and held[0][0] <= e.serial_first
+            and held[-1][1] >= e.serial_last
+            and all(held[i][1] + 1 == held[i + 1][0] for i in range(len(held) - 1))
+        )
+        if not covered or any(h[2] != e.from_org_id or h[3] != BlockStatus.ACTIVE for h in held):
+            problems.append(f"{e.project.code}: ledger seq {e.seq} moves {span}, not all held active by its sender")
+            continue
+        head = [(held[0][0], e.serial_first - 1, held[0][2], held[0][3])] if held[0][0] < e.serial_first else []
+        tail = [(e.serial_last + 1, held[-1][1], held[-1][2], held[-1][3])] if held[-1][1] > e.serial_last else []
+        after = _AFTER_MOVE[LedgerKind(e.kind)]
+        holder = e.to_org_id if e.kind == LedgerKind.TRANSFER else e.from_org_id
+        segments[lo:hi] = [*head, (e.serial_first, e.serial_last, holder, after), *tail]
+    return segments, problems
+
+
+def audit_holders(project: CreditProject) -> list[str]:
+    """Each live block's holder and status must equal the replayed ledger over its whole range."""
+    entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("seq"))
+    segments, problems = replay_ledger(entries)
+    live = CreditBlock.objects.filter(project=project).exclude(status=BlockStatus.SUPERSEDED)
+    for block in live.order_by("serial_first"):
+        lo, hi = _overlapping(segments, block.serial_first, block.serial_last)
+        held = segments[lo:hi]
+        matches = (
+            bool(held)
+            and held[0][0] <= block.serial_first
+            and held[-1][1] >= block.serial_last
+            and all(held[i][1] + 1 == held[i + 1][0] for i in range(len(held) - 1))
+            and all((h[2], h[3]) == (block.holder_id, block.status) for h in held)
+        )
+        if not matches:
+            problems.append(
+                f"{project.code}: block {block.code} ({block.serial_first}-{block.serial_last}) holder/status "
+                "differs from the ledger"
+            )
+    return problems
+
+
 def audit_retirements() -> list[str]:
     problems = []
     for r in Retirement.objects.select_related("block"):
@@ -77,5 +148,6 @@ def audit_registry() -> list[str]:
     problems = audit_chain()
     for project in CreditProject.objects.order_by("code"):
         problems.extend(audit_project(project))
+        problems.extend(audit_holders(project))
     problems.extend(audit_retirements())
     return problems
