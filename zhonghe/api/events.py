@@ -66,6 +66,7 @@ class EventDetail(EventOut):
     jurisdiction: str
     obligation_rule: str
     obligation_reason: str
+    obligation_reason_en: str
     submitted_at: datetime | None
     allowed_actions: list[str]
     plan: PlanSummary | None

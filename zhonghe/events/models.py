@@ -58,6 +58,7 @@ class Event(models.Model):
     obliged = models.BooleanField(null=True, blank=True)
     obligation_rule = models.CharField(max_length=60, blank=True)
     obligation_reason = models.TextField(blank=True)
+    obligation_reason_en = models.TextField(blank=True)
     deadline = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

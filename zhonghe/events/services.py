@@ -123,9 +123,19 @@ def event_submit(*, actor: Actor, code) -> Event:
     event.obliged = result.obliged
     event.obligation_rule = result.rule_id
     event.obligation_reason = result.reason_zh
+    event.obligation_reason_en = result.reason_en
     event.deadline = completion_deadline(event.end_date, result.deadline_months)
     event.submitted_at = timezone.now()
-    event.save(update_fields=["obliged", "obligation_rule", "obligation_reason", "deadline", "submitted_at"])
+    event.save(
+        update_fields=[
+            "obliged",
+            "obligation_rule",
+            "obligation_reason",
+            "obligation_reason_en",
+            "deadline",
+            "submitted_at",
+        ]
+    )
     return event
 
 

@@ -101,6 +101,7 @@ def test_submit_300_person_class2_meeting_of_municipal_agency_is_obliged(api_for
     assert body["obliged"] is True
     assert body["obligation_rule"] == "cq-agency-meeting"
     assert "强制实施范围" in body["obligation_reason"]
+    assert body["obligation_reason_en"].startswith("Obliged: class 1–3 meetings")
     assert body["deadline"] == "2025-04-12"
     assert body["allowed_actions"] == ["publish_plan", "withdraw"]
 

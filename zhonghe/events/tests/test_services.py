@@ -114,6 +114,7 @@ def test_event_submit_obliged_agency_meeting(actors):
     assert event.obliged is True
     assert event.obligation_rule == "cq-agency-meeting"
     assert "200人及以上" in event.obligation_reason
+    assert event.obligation_reason_en.startswith("Obliged: class 1–3 meetings of agencies")
     assert event.deadline == date(2027, 4, 11)
     assert event.submitted_at == BEFORE_EVENT
     log = EventTransition.objects.get(event=event)
@@ -127,6 +128,7 @@ def test_event_submit_voluntary(actors):
     event = event_submit(actor=actors.organiser, code=event.code)
     assert (event.obliged, event.obligation_rule) == (False, "")
     assert "自愿实施" in event.obligation_reason
+    assert event.obligation_reason_en.endswith(": voluntary")
     assert event.deadline == date(2027, 4, 11)
 
 

@@ -71,6 +71,22 @@ def test_event_detail_in_both_languages(actors, event):
     assert "Carbon neutrality plan" in page and "Submit application" in page and "Draft" in page
 
 
+def test_obligation_reason_follows_the_language(actors, event):
+    from zhonghe.events.services import event_submit
+
+    event_submit(actor=actors.organiser, code=event.code)
+    client = login("organiser")
+    url = reverse("web:event_detail", kwargs={"code": event.code})
+
+    def reason(page: str) -> str:
+        return page.split('data-testid="obligation-reason">', 1)[1].split("</p>", 1)[0]
+
+    assert "重庆市大型会议和活动碳中和实施方案" in reason(client.get(url).content.decode())
+    english_reason = reason(english(client).get(url).content.decode())
+    assert "Chongqing implementation plan for carbon neutrality" in english_reason
+    assert "重庆" not in english_reason
+
+
 def test_choice_labels_are_translated(actors, projects):
     client = english(login("organiser"))
     page = client.get(reverse("web:market")).content.decode()
