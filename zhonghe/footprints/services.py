@@ -20,7 +20,7 @@ from zhonghe.engine.hashing import inventory_hash
 from zhonghe.events import workflow
 from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, PlaceKind, Plan, Stage, Status
 from zhonghe.footprints.models import InventoryVersion
-from zhonghe.footprints.translate import footprint_lines_json, to_engine, to_jsonable
+from zhonghe.footprints.translate import engine_refusal, footprint_lines_json, to_engine, to_jsonable
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.selectors import retired_t_for_event
@@ -63,7 +63,7 @@ def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint
     try:
         return calculate_footprint(activities, release)
     except EngineError as exc:
-        raise ValidationFailed(str(exc), code=exc.code) from exc
+        raise engine_refusal(exc) from exc
 
 
 @transaction.atomic
@@ -101,7 +101,7 @@ def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fie
         try:
             default_unit = release.factor(record.factor_key).activity_unit
         except EngineError as exc:
-            raise ValidationFailed(str(exc), code=exc.code, fields={"factor_key": record.factor_key}) from exc
+            raise engine_refusal(exc, factor_key=record.factor_key) from exc
         record.unit = str(fields.get("unit") or default_unit)
     _compute([record], release)  # validates; raises before anything is written
     record.save()

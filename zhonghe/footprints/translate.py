@@ -17,6 +17,24 @@ from zhonghe.events.models import ActivityRecord, PlaceKind
 from zhonghe.lib.errors import ValidationFailed
 
 
+def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
+    """The engine's refusal for people: a translated headline per error code, the engine's detail kept."""
+    code = getattr(exc, "code", "invalid_activity")
+    headlines = {
+        "invalid_activity": _("活动数据无效"),
+        "unknown_factor": _("排放因子库中没有对应的因子"),
+        "unknown_release": _("未知的排放因子版本"),
+        "unit_mismatch": _("单位与排放因子不匹配"),
+    }
+    detail = str(getattr(exc, "message", exc))
+    headline = headlines.get(code, _("无法核算该活动数据"))
+    return ValidationFailed(
+        _("%(headline)s（%(detail)s）") % {"headline": headline, "detail": detail},
+        code=code,
+        fields={**fields, "detail": detail},
+    )
+
+
 def _place(kind: str, query: str) -> Place:
     try:
         return airport_place(query) if kind == PlaceKind.AIRPORT else city_place(query)
@@ -54,8 +72,7 @@ def to_engine(record: ActivityRecord) -> Activity | TravelActivity:
             description=record.description,
         )
     except (EngineError, ValueError) as exc:
-        code = getattr(exc, "code", "invalid_activity")
-        raise ValidationFailed(str(exc), code=code) from exc
+        raise engine_refusal(exc) from exc
 
 
 def to_jsonable(value: Any) -> Any:

@@ -176,6 +176,32 @@ def test_activity_add_refuses_bad_quantities(actors, draft, quantity, code):
         assert "quantity" in error.fields
 
 
+@pytest.mark.parametrize(
+    ("overrides", "code", "zh_headline", "en_headline"),
+    [
+        ({"quantity": "1e13"}, "invalid_activity", "活动数据无效", "Invalid activity data"),
+        (
+            {"factor_key": "electricity.nuclear"},
+            "unknown_factor",
+            "排放因子库中没有对应的因子",
+            "The factor release has",
+        ),
+        ({"unit": "banana"}, "unit_mismatch", "单位与排放因子不匹配", "The unit does not match the emission factor"),
+    ],
+)
+def test_engine_refusals_speak_the_users_language_and_keep_the_detail(
+    actors, draft, overrides, code, zh_headline, en_headline
+):
+    from django.utils import translation
+
+    error = _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
+    assert error.message.startswith(zh_headline + "（")
+    assert error.fields["detail"] and error.fields["detail"] in error.message
+    with translation.override("en"):
+        error = _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
+    assert error.message.startswith(en_headline)
+
+
 def test_activity_add_accepts_the_ceiling_itself(actors, draft):
     assert activity_add(**_electricity(actors, draft, quantity="1000000000000")).quantity == Decimal("1e12")
 
