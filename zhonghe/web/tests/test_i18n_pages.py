@@ -101,3 +101,28 @@ def test_market_lists_cqcer_first(actors, projects):
     page = login("organiser").get(reverse("web:market")).content.decode()
     assert page.index("CQCER-2025-0001") < page.index("CCER-2024-0002")
     assert "渝东南武陵山区城镇群" in page
+
+
+def test_pages_stay_chinese_for_an_english_browser_until_asked(client, db):
+    home = reverse("web:home")
+    page = client.get(home, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page
+    page = client.get(home + "?lang=en", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="en"' in page
+    assert 'lang="zh-hans"' in client.get(home + "?lang=xx").content.decode()
+    page = english(client).get(home, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="en"' in page  # the switcher's choice wins over the browser
+
+
+def test_api_clients_may_ask_for_english_with_accept_language(client, actors):
+    from zhonghe.interop.services import api_key_create
+
+    _row, key = api_key_create(organization=actors.orgs.organiser, scopes=["read"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    url = "/api/v1/events/00000000-0000-4000-8000-000000000000"
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en", **auth)
+    assert response.status_code == 404
+    english_message = response.json()["error"]["message"]
+    chinese_message = client.get(url, **auth).json()["error"]["message"]
+    assert chinese_message == "活动不存在"
+    assert english_message != chinese_message and english_message.isascii()
