@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -83,7 +84,7 @@ def list_certificates(request: HttpRequest):
 def get_certificate(request: HttpRequest, number: str):
     certificate = certificate_selectors.certificate_by_number(number)
     if certificate is None:
-        raise NotFound("证书不存在 / certificate not found")
+        raise NotFound(_("证书不存在"))
     return certificate
 
 

@@ -10,10 +10,12 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from zhonghe.engine.errors import EngineError
+from zhonghe.footprints.translate import engine_refusal
 from zhonghe.lib.errors import ApplicationError
 
 log = logging.getLogger(__name__)
@@ -63,21 +65,21 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(EngineError)
     def engine_error(request: HttpRequest, exc: EngineError) -> HttpResponse:
-        code = getattr(exc, "code", "invalid_activity")
-        return render(request, 422, envelope(code, str(exc)))
+        refusal = engine_refusal(exc)
+        return render(request, refusal.http_status, envelope(refusal.code, refusal.message, refusal.fields))
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        body = envelope("validation_failed", "请求数据有误 / invalid request data", validation_fields(exc.errors))
+        body = envelope("validation_failed", _("请求数据有误"), validation_fields(exc.errors))
         return render(request, 422, body)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return render(request, 404, envelope("not_found", "未找到 / not found"))
+        return render(request, 404, envelope("not_found", _("未找到")))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        body = envelope("unauthenticated", "缺少或无效的API密钥 / missing or invalid API key")
+        body = envelope("unauthenticated", _("缺少或无效的API密钥"))
         response = render(request, 401, body)
         response["WWW-Authenticate"] = 'Bearer realm="zhonghe"'
         return response
@@ -94,9 +96,9 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("Unhandled API error on %s %s", request.method, request.path)
-        return render(request, 500, envelope("server_error", "服务器内部错误 / internal server error"))
+        return render(request, 500, envelope("server_error", _("服务器内部错误")))
 
 
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown URLs under /api/v1/ answer with the envelope too, not Django's HTML page."""
-    return JsonResponse(envelope("not_found", "未找到 / not found"), status=404)
+    return JsonResponse(envelope("not_found", _("未找到")), status=404)

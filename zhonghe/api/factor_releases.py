@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from zhonghe.api.schemas import DecimalStr, responses
@@ -71,4 +72,4 @@ def get_release(request: HttpRequest, release_code: str):
     try:
         return load_release(release_code)
     except UnknownRelease as exc:
-        raise NotFound("因子版本不存在 / factor release not found") from exc
+        raise NotFound(_("因子版本不存在")) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from zhonghe.api.auth import actor_of
@@ -31,5 +32,5 @@ def get_inventory(request: HttpRequest, code: str, version: str):
     well_formed = version.isascii() and version.isdigit() and len(version) <= 9
     inventory = event.inventories.filter(version=int(version)).first() if well_formed else None
     if inventory is None:
-        raise NotFound("核算版本不存在 / inventory version not found")
+        raise NotFound(_("核算版本不存在"))
     return inventory
