@@ -12,7 +12,7 @@ from pydantic import Field, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.schemas import decimal_in, decimal_out, responses
-from zhonghe.events.selectors import event_get
+from zhonghe.events.selectors import activities_for_event, event_get
 from zhonghe.footprints import services as footprint_services
 
 router = Router(tags=["activities"])
@@ -61,7 +61,7 @@ class ActivityOut(Schema):
 
 @router.get("/events/{code}/activities", response=responses(200, list[ActivityOut]))
 def list_activities(request: HttpRequest, code: str):
-    return event_get(actor_of(request), code).activities.all()
+    return activities_for_event(event_get(actor_of(request), code))
 
 
 @router.post("/events/{code}/activities", response=responses(201, ActivityOut), summary="Record activity data")

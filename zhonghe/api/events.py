@@ -16,7 +16,7 @@ from zhonghe.api.schemas import NoteIn, decimal_in, decimal_out, responses
 from zhonghe.events import services as event_services
 from zhonghe.events import workflow
 from zhonghe.events.models import Event
-from zhonghe.events.selectors import event_get, event_list_for_actor
+from zhonghe.events.selectors import event_get, event_list_for_actor, transitions_for_event
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
 from zhonghe.registry.selectors import retired_t_for_event
@@ -157,4 +157,4 @@ def withdraw_event(request: HttpRequest, code: str, payload: NoteIn | None = Non
 
 @router.get("/events/{code}/transitions", response=responses(200, list[TransitionOut]), summary="Status log")
 def list_transitions(request: HttpRequest, code: str):
-    return event_get(actor_of(request), code).transitions.select_related("actor")
+    return transitions_for_event(event_get(actor_of(request), code))

@@ -11,6 +11,7 @@ from zhonghe.api.footprint_schemas import InventoryOut, InventorySummary
 from zhonghe.api.schemas import responses
 from zhonghe.events.selectors import event_get
 from zhonghe.footprints import services as footprint_services
+from zhonghe.footprints.selectors import inventories_for_event, inventory_version
 from zhonghe.lib.errors import NotFound
 
 router = Router(tags=["inventories"])
@@ -23,14 +24,12 @@ def freeze_inventory(request: HttpRequest, code: str):
 
 @router.get("/events/{code}/inventories", response=responses(200, list[InventorySummary]))
 def list_inventories(request: HttpRequest, code: str):
-    return event_get(actor_of(request), code).inventories.order_by("version")
+    return inventories_for_event(event_get(actor_of(request), code))
 
 
 @router.get("/events/{code}/inventories/{version}", response=responses(200, InventoryOut))
 def get_inventory(request: HttpRequest, code: str, version: str):
-    event = event_get(actor_of(request), code)
-    well_formed = version.isascii() and version.isdigit() and len(version) <= 9
-    inventory = event.inventories.filter(version=int(version)).first() if well_formed else None
+    inventory = inventory_version(event_get(actor_of(request), code), version)
     if inventory is None:
         raise NotFound(_("核算版本不存在"))
     return inventory

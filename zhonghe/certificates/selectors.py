@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from zhonghe.certificates.models import Certificate, SigningKey
+from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
+from zhonghe.events.models import Event
 
 
 def certificate_public_list() -> QuerySet[Certificate]:
@@ -15,3 +16,11 @@ def certificate_by_number(number: str) -> Certificate | None:
 
 def signing_keys() -> QuerySet[SigningKey]:
     return SigningKey.objects.order_by("created_at")
+
+
+def certificate_valid_for_event(event: Event) -> Certificate | None:
+    return Certificate.objects.filter(event=event, status=CertificateStatus.VALID).first()
+
+
+def signing_key_by_id(key_id: str) -> SigningKey | None:
+    return signing_keys().filter(key_id=key_id).first()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from zhonghe.certificates.models import CertificateStatus
 from zhonghe.certificates.pdf import render_certificate_pdf
-from zhonghe.certificates.selectors import certificate_by_number, signing_keys
+from zhonghe.certificates.selectors import certificate_by_number, signing_key_by_id
 from zhonghe.certificates.services import verify_url
 from zhonghe.certificates.signing import load_public_key_pem, verify_canonical
 
@@ -22,7 +22,7 @@ def _certificate_or_404(number: str):
 
 def verify_page(request: HttpRequest, number: str) -> HttpResponse:
     cert = _certificate_or_404(number)
-    key = signing_keys().filter(key_id=cert.key_id).first()
+    key = signing_key_by_id(cert.key_id)
     signature_ok = bool(key) and verify_canonical(
         cert.payload_canonical, cert.signature, load_public_key_pem(key.public_key_pem)
     )

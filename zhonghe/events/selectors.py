@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
-from zhonghe.events.models import Event
+from zhonghe.events.models import ActivityRecord, Event, EventTransition
 from zhonghe.lib.errors import NotFound
 from zhonghe.lib.ids import parse_code
 
@@ -22,3 +22,14 @@ def event_get(actor: Actor, code: object) -> Event:
     if event is None:
         raise NotFound(_("活动不存在"))
     return event
+
+
+def activities_for_event(event: Event, stage: str | None = None) -> QuerySet[ActivityRecord]:
+    """The event's activity records (of one stage when given), oldest first."""
+    qs = ActivityRecord.objects.filter(event=event).order_by("id")
+    return qs.filter(stage=stage) if stage else qs
+
+
+def transitions_for_event(event: Event) -> QuerySet[EventTransition]:
+    """The event's status log, oldest first."""
+    return EventTransition.objects.filter(event=event).select_related("actor").order_by("at", "id")

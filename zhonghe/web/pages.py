@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.certificates.models import CertificateStatus
-from zhonghe.certificates.selectors import certificate_public_list
+from zhonghe.certificates.selectors import certificate_public_list, certificate_valid_for_event
 from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
-from zhonghe.events.selectors import event_get, event_list_for_actor
+from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
 from zhonghe.events.workflow import allowed_actions
 from zhonghe.footprints.selectors import inventory_latest
 from zhonghe.footprints.services import STAGE_OPEN, current_release
@@ -91,7 +91,7 @@ def stage_block(event: Event, stage: str, release, *, editable: bool, bound: Bou
     return {
         "stage": stage,
         "label": Stage(stage).label,
-        "records": list(event.activities.filter(stage=stage)),
+        "records": list(activities_for_event(event, stage)),
         "open": editable and event.status in STAGE_OPEN[Stage(stage)],
         "qty_form": bound.make(f"qty:{stage}", QuantityActivityForm, release=release, auto_id=auto_id),
         "travel_form": bound.make(f"travel:{stage}", TravelActivityForm, auto_id=auto_id),
@@ -162,7 +162,7 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
     ctx = {
         "event": event,
         "can_edit": can_edit,
-        "transitions": list(event.transitions.select_related("actor")),
+        "transitions": list(transitions_for_event(event)),
         "steps": status_steps(event.status),
         "actions": [(a, ACTION_LABELS[a]) for a in allowed_actions(event.status) if a in BUTTON_ACTIONS]
         if can_edit
@@ -173,7 +173,7 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         "stages": [stage_block(event, s, release, editable=can_edit, bound=bound) for s in Stage.values],
         "active_tab": tab,
         "inventory": inventory,
-        "certificate": event.certificates.filter(status=CertificateStatus.VALID).first(),
+        "certificate": certificate_valid_for_event(event),
         "release": release,
     }
     if can_edit:
