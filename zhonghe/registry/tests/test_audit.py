@@ -1,7 +1,7 @@
 """registry audit: clean after real activity; reports EVERY violation after tampering (DB).
 
-Tampering uses QuerySet.update(), which bypasses the models' append-only save(): exactly what a bad
-migration, a console session or a compromised account could do.
+Tampering uses QuerySet.update() after dropping the database's append-only triggers: what someone with
+owner rights on the database (a bad migration, a console session, a compromised operator) could do.
 """
 
 from __future__ import annotations
@@ -10,14 +10,26 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
+from zhonghe.lib.append_only import drop_guard_sql
 from zhonghe.registry.audit import audit_chain, audit_registry
 from zhonghe.registry.models import CreditBlock, LedgerEntry, Retirement
 from zhonghe.registry.services import credits_issue, credits_retire
 
 pytestmark = pytest.mark.django_db
+
+GUARDED_TABLES = ["registry_ledgerentry", "registry_retirement"]
+
+
+@pytest.fixture(autouse=True)
+def guard_lifted(db):
+    """Drop the append-only triggers inside the test's transaction (rolled back with it)."""
+    with connection.cursor() as cursor:
+        for table in GUARDED_TABLES:
+            for sql in drop_guard_sql(connection.vendor, table):
+                cursor.execute(sql)
 
 
 @pytest.fixture
