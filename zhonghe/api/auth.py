@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyHeader, HttpBearer
 from ninja.security.apikey import APIKeyCookie
@@ -34,7 +35,7 @@ def _check_scope(request: HttpRequest, scopes: frozenset[str]) -> None:
     needed = required_scope(request)
     if needed not in scopes:
         raise PermissionDenied(
-            f"该API密钥没有“{needed}”权限 / this API key lacks the {needed!r} scope",
+            _("该API密钥没有“%(scope)s”权限") % {"scope": needed},
             code="insufficient_scope",
             fields={"scope": needed},
         )

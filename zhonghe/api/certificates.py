@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhonghe.api.auth import actor_of
@@ -64,6 +64,9 @@ class CertificateDetail(Schema):
     key_id: str
     verify_url: str
     pdf_url: str
+    issued_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str
 
     @staticmethod
     def resolve_verify_url(obj: Certificate) -> str:
@@ -86,6 +89,19 @@ def get_certificate(request: HttpRequest, number: str):
     if certificate is None:
         raise NotFound(_("证书不存在"))
     return certificate
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+@router.post(
+    "/certificates/{number}/revoke",
+    response=responses(200, CertificateDetail),
+    summary="Revoke (bureau reviewer); the event returns to accounting",
+)
+def revoke_certificate(request: HttpRequest, number: str, payload: RevokeIn):
+    return certificate_services.certificate_revoke(actor=actor_of(request), number=number, reason=payload.reason)
 
 
 @router.post("/events/{code}/certificate", response=responses(201, CertificateDetail), summary="Issue")

@@ -22,5 +22,9 @@ def certificate_valid_for_event(event: Event) -> Certificate | None:
     return Certificate.objects.filter(event=event, status=CertificateStatus.VALID).first()
 
 
+def certificates_revoked_for_event(event: Event) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(event=event, status=CertificateStatus.REVOKED).order_by("-revoked_at", "-id")
+
+
 def signing_key_by_id(key_id: str) -> SigningKey | None:
     return signing_keys().filter(key_id=key_id).first()

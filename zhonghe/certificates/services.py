@@ -26,6 +26,7 @@ from zhonghe.registry.models import Retirement
 from zhonghe.registry.serials import format_serial
 
 PAYLOAD_SCHEMA = "zhonghe.certificate/1"
+REVOKE_REASON_MAX_CHARS = 500
 
 
 def verify_url(number: str) -> str:
@@ -137,17 +138,25 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, actor: Actor, number: str, reason: str) -> Certificate:
-    """Bureau reviewer or admin revokes; the certificate stays visible as revoked."""
+    """Bureau reviewer or admin revokes; the certificate stays visible as revoked, the event returns to accounting."""
     actor.require(Role.REVIEWER)
-    cert = Certificate.objects.select_for_update().filter(number=number).first()
-    if cert is None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写撤销原因"), fields={"reason": "required"})
+    if len(reason) > REVOKE_REASON_MAX_CHARS:
+        raise ValidationFailed(
+            _("撤销原因不能超过%(n)d个字符") % {"n": REVOKE_REASON_MAX_CHARS}, fields={"reason": "too_long"}
+        )
+    found = Certificate.objects.filter(number=str(number or "")).values_list("event_id", flat=True).first()
+    if found is None:
         raise NotFound(_("证书不存在"))
+    event = Event.objects.select_for_update().get(pk=found)  # lock order: event, then certificate
+    cert = Certificate.objects.select_for_update().get(number=number)
     if cert.status == CertificateStatus.REVOKED:
         raise Conflict(_("证书已撤销"), code="already_revoked")
-    if not reason.strip():
-        raise ValidationFailed(_("请填写撤销原因"), fields={"reason": "required"})
     cert.status = CertificateStatus.REVOKED
     cert.revoked_at = timezone.now()
-    cert.revoke_reason = reason.strip()
+    cert.revoke_reason = reason
     cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
+    workflow.transition(event=event, action="revoke_certificate", actor=actor.user, note=f"{cert.number}：{reason}")
     return cert

@@ -16,6 +16,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "freeze_inventory": (frozenset({Status.PLANNED, Status.ACCOUNTED}), Status.ACCOUNTED),
     "complete_offset": (frozenset({Status.ACCOUNTED}), Status.OFFSET),
     "issue_certificate": (frozenset({Status.OFFSET}), Status.CERTIFIED),
+    # The bureau revokes the certificate: the result no longer stands and goes back to accounting, where a
+    # corrected inventory (re-freeze) or further retirements complete the offset again.
+    "revoke_certificate": (frozenset({Status.CERTIFIED}), Status.ACCOUNTED),
     "withdraw": (frozenset({Status.DRAFT, Status.SUBMITTED, Status.PLANNED}), Status.WITHDRAWN),
 }
 

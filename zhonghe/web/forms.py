@@ -159,5 +159,9 @@ class RetireForm(BootstrapForm):
         ]
 
 
+class RevokeForm(BootstrapForm):
+    reason = forms.CharField(label=_("撤销原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RejectForm(BootstrapForm):
     note = forms.CharField(label=_("拒绝理由"), max_length=500, required=False)

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "complete_offset": _("完成抵消"),
     "issue_certificate": _("颁发证书"),
     "withdraw": _("撤回"),
+    "revoke_certificate": _("撤销证书"),
 }
 
 # Buttons shown on the event page, in workflow order; complete_offset happens by itself on retirement.

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.certificates.models import CertificateStatus
-from zhonghe.certificates.selectors import certificate_public_list, certificate_valid_for_event
+from zhonghe.certificates.selectors import (
+    certificate_public_list,
+    certificate_valid_for_event,
+    certificates_revoked_for_event,
+)
 from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
 from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
@@ -28,7 +32,14 @@ from zhonghe.registry.selectors import (
     retirements_for_event,
 )
 from zhonghe.registry.serials import format_serial
-from zhonghe.web.forms import OrderForm, PlanForm, QuantityActivityForm, RetireForm, TravelActivityForm
+from zhonghe.web.forms import (
+    OrderForm,
+    PlanForm,
+    QuantityActivityForm,
+    RetireForm,
+    RevokeForm,
+    TravelActivityForm,
+)
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
 
 CLOSED = (Status.CERTIFIED, Status.WITHDRAWN)
@@ -174,6 +185,9 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         "active_tab": tab,
         "inventory": inventory,
         "certificate": certificate_valid_for_event(event),
+        "revoked_certificates": list(certificates_revoked_for_event(event)),
+        "can_revoke": actor.has(Role.REVIEWER),
+        "revoke_form": bound.make("revoke", RevokeForm, auto_id="id_revoke_%s"),
         "release": release,
     }
     if can_edit:

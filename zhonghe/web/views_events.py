@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhonghe.certificates.services import certificate_issue
+from zhonghe.certificates.services import certificate_issue, certificate_revoke
 from zhonghe.events.services import event_create, event_submit, event_withdraw, plan_publish, plan_save
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
@@ -104,3 +104,23 @@ def plan_estimate_view(request, code):
         return render_event(request, event_detail_page(request.actor, code), exc.http_status, exc.message)
     messages.success(request, _("排放预估已更新：%(kg)s kgCO₂e") % {"kg": plan.estimate_kg_co2e})
     return redirect(event_url(code, anchor="plan"))
+
+
+@require_POST
+@member_view
+def event_certificate_revoke(request, code):
+    """The bureau revokes the event's valid certificate; the page shows why a refusal happened."""
+    ctx = event_detail_page(request.actor, code, bound=Bound("revoke", request.POST))
+    form, status = ctx["bound_form"], 422
+    certificate = ctx["certificate"]
+    if certificate is None:
+        raise Http404(code)
+    if form.is_valid():
+        try:
+            certificate_revoke(actor=request.actor, number=certificate.number, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            status = apply_error(form, exc)
+        else:
+            messages.success(request, _("证书已撤销：%(n)s") % {"n": certificate.number})
+            return redirect(event_url(code, anchor="certificate"))
+    return render_event(request, ctx, status, _("证书未撤销，请检查标出的字段"))

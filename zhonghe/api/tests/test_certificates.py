@@ -7,11 +7,13 @@ import pytest
 from zhonghe.api.tests.support import accounted_event, assert_envelope, certified_event, credit_project, holding
 from zhonghe.certificates.models import Certificate
 from zhonghe.certificates.signing import load_public_key_pem, verify_canonical
+from zhonghe.footprints.tests.builders import assert_nothing_written, db_snapshot
 from zhonghe.registry.services import credits_retire
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_KEYS = {"number", "status", "payload", "payload_canonical", "signature", "key_id", "verify_url", "pdf_url"}
+CONTRACT_KEYS = {"number", "status", "payload", "payload_canonical", "signature", "key_id", "verify_url", "pdf_url"}
+DETAIL_KEYS = CONTRACT_KEYS | {"issued_at", "revoked_at", "revoke_reason"}  # extensions; the contract stays
 
 
 def test_detail_shape_and_signature_verifies_with_published_key(client, actors):
@@ -21,6 +23,7 @@ def test_detail_shape_and_signature_verifies_with_published_key(client, actors):
     body = response.json()
     assert set(body) == DETAIL_KEYS
     assert body["number"] == certificate.number and body["status"] == "valid"
+    assert (body["revoked_at"], body["revoke_reason"]) == (None, "")
     assert body["verify_url"] == f"http://testserver/verify/{certificate.number}/"
     assert body["pdf_url"] == f"http://testserver/verify/{certificate.number}/certificate.pdf"
     assert body["payload"]["event"]["code"] == str(event.code)
@@ -108,3 +111,30 @@ def test_keys_endpoint_shape(client):
         assert key["algorithm"] == "Ed25519" and key["key_id"].startswith("ed25519:")
         assert key["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
         load_public_key_pem(key["public_key_pem"])
+
+
+def test_bureau_revokes_and_the_public_detail_says_revoked(client, api_for, actors):
+    event, certificate = certified_event(actors)
+    url = f"/certificates/{certificate.number}/revoke"
+    before = db_snapshot(except_models=frozenset({"interop.ApiKey"}))  # keys record their last use
+    for who, status, code in [
+        ("organiser", 403, "permission_denied"),
+        ("seller", 403, "permission_denied"),
+        ("verifier", 403, "permission_denied"),
+        (None, 401, "unauthenticated"),
+    ]:
+        assert_envelope(api_for(who).post(url, {"reason": "x"}), status, code)
+    assert_envelope(api_for("bureau").post(url, {"reason": "   "}), 422, "validation_failed")
+    assert_envelope(api_for("bureau").post(url, {}), 422, "validation_failed")
+    assert_envelope(api_for("bureau").post("/certificates/ZH-2099-000001/revoke", {"reason": "x"}), 404, "not_found")
+    assert_nothing_written(before)
+
+    response = api_for("bureau").post(url, {"reason": "核查发现重复计算"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["revoke_reason"]) == ("revoked", "核查发现重复计算")
+    assert body["revoked_at"] is not None
+    public = client.get(f"/api/v1/certificates/{certificate.number}").json()
+    assert (public["status"], public["signature"]) == ("revoked", body["signature"])
+    assert api_for("organiser").get(f"/events/{event.code}").json()["status"] == "accounted"
+    assert_envelope(api_for("bureau").post(url, {"reason": "again"}), 409, "already_revoked")

@@ -255,7 +255,15 @@ def test_revoke_by_the_reviewer_keeps_the_row(actors, offset, certificate):
     assert revoked.revoked_at == datetime(2027, 4, 2, tzinfo=UTC)
     assert (revoked.payload, revoked.signature) == (certificate.payload, certificate.signature)
     event.refresh_from_db()
-    assert event.status == Status.CERTIFIED
+    assert event.status == Status.ACCOUNTED  # the result no longer stands: back to accounting
+    log = event.transitions.order_by("id").last()
+    assert (log.action, log.from_status, log.to_status, log.actor) == (
+        "revoke_certificate",
+        "certified",
+        "accounted",
+        actors.users.bureau,
+    )
+    assert log.note == f"{certificate.number}：核查发现重复计算"
     # The platform admin holds every role, so it may revoke too (here: already revoked).
     _refused(
         Conflict,
@@ -287,8 +295,31 @@ def test_revoke_refusals(actors, certificate):
         reason="  ",
     )
     assert error.fields == {"reason": "required"}
+    error = _refused(
+        ValidationFailed,
+        "validation_failed",
+        certificate_revoke,
+        actor=actors.bureau,
+        number=certificate.number,
+        reason="长" * 501,
+    )
+    assert error.fields == {"reason": "too_long"}
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
+
+
+def test_after_revocation_a_completed_offset_earns_a_new_certificate(actors, project, offset, certificate):
+    event, _inventory = offset
+    certificate_revoke(actor=actors.bureau, number=certificate.number, reason="注销凭证有误")
+    _refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
+    _retire(actors, event, project, 1)  # the organiser completes the offset again
+    event.refresh_from_db()
+    assert event.status == Status.OFFSET
+    second = certificate_issue(actor=actors.organiser, event_code=event.code)
+    assert second.number != certificate.number
+    assert Certificate.objects.filter(event=event, status=CertificateStatus.VALID).get() == second
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
 
 
 # ---------------------------------------------------------------- public verify page

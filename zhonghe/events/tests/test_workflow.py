@@ -35,7 +35,7 @@ def test_the_transition_table_is_what_the_design_says():
     assert allowed_actions(Status.PLANNED) == ["freeze_inventory", "withdraw"]
     assert allowed_actions(Status.ACCOUNTED) == ["freeze_inventory", "complete_offset"]
     assert allowed_actions(Status.OFFSET) == ["issue_certificate"]
-    assert allowed_actions(Status.CERTIFIED) == []
+    assert allowed_actions(Status.CERTIFIED) == ["revoke_certificate"]
     assert allowed_actions(Status.WITHDRAWN) == []
     assert len(LEGAL) + len(ILLEGAL) == len(Status.values) * len(TRANSITIONS)
 
