@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhonghe.data.districts import district_choices
 from zhonghe.events.models import ActivityCategory, EventKind, MeetingClass, PlaceKind
-from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label
+from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
 class BootstrapForm(forms.Form):
@@ -86,7 +86,7 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
         category = key.split(".", 1)[0]
         if category == ActivityCategory.TRAVEL:
             continue
-        text = f"{factor_label(key)} · {f.value} {f.unit} · {f.source[:48]} ({f.year})"
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {f.source[:48]} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 

@@ -5,6 +5,9 @@ Chinese msgids (the source language is zh-Hans); English lives in zhonghe/locale
 
 from __future__ import annotations
 
+import re
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -55,3 +58,37 @@ def factor_label(key: str) -> str:
     if key.startswith("travel."):
         return str(TRAVEL_MODE_LABELS.get(key.split(".", 1)[1], key))
     return str(FACTOR_LABELS.get(key, key))
+
+
+# The engine is pure and speaks English in its units and distance statements; Chinese pages show them in Chinese.
+UNIT_ZH = {"passenger-km": "人·公里", "vehicle-km": "车·公里", "room-night": "间夜", "meal": "份"}
+METHOD_ZH = (
+    (re.compile(r"declared ([\d,.]+) km"), r"申报单程 \1 公里"),
+    (re.compile(r"great-circle ([\d,.]+) km"), r"大圆距离 \1 公里"),
+    (re.compile(r"\+ ([\d,.]+) km"), r"+ \1 公里"),
+    (re.compile(r"round trip × 2"), "往返 × 2"),
+    (re.compile(r"× (\d+) person-trips"), r"× \1 人次"),
+    (re.compile(r"÷ occupancy ([\d.]+)"), r"÷ 每车 \1 人"),
+)
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def unit_text(unit: str) -> str:
+    """`room-night` → 间夜 (also inside `kgCO2e/room-night`) on Chinese pages; symbols such as kWh stay."""
+    if not unit or not _chinese():
+        return unit
+    for english, chinese in UNIT_ZH.items():
+        unit = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", chinese, unit)
+    return unit
+
+
+def method_text(method: str) -> str:
+    """The engine's statement of how a distance was found, in Chinese on Chinese pages."""
+    if not method or not _chinese():
+        return method
+    for pattern, replacement in METHOD_ZH:
+        method = pattern.sub(replacement, method)
+    return method

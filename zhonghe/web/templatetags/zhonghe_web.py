@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
 from zhonghe.registry.models import CreditType, OrderStatus, Origin
-from zhonghe.web.labels import ACTION_LABELS, factor_label
+from zhonghe.web.labels import ACTION_LABELS, factor_label, method_text, unit_text
 
 register = template.Library()
 
@@ -97,3 +97,13 @@ def role_label(role: str) -> str:
 @register.filter
 def absolute(value):
     return abs(value) if isinstance(value, int | Decimal) else value
+
+
+@register.filter(name="unit_text")
+def unit_text_filter(unit: str) -> str:
+    return unit_text(unit)
+
+
+@register.filter(name="method_text")
+def method_text_filter(method: str) -> str:
+    return method_text(method)
