@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from zhonghe.lib.tools import require_binary
 
@@ -32,6 +33,9 @@ def page(live_server):
         context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
         yield context.new_page()
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref context); close it
+        # here, or it would still be open when the test database is dropped.
+        connections.close_all()
 
 
 def test_demo_organiser_walks_ready_event_to_certificate(page, live_server, settings):
