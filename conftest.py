@@ -51,9 +51,7 @@ def actors(db):
     users = SimpleNamespace()
     acts = SimpleNamespace()
     for key, role_list in roles.items():
-        user = user_create(
-            username=key, password="pass-1234", organization=getattr(orgs, key), roles=role_list
-        )
+        user = user_create(username=key, password="pass-1234", organization=getattr(orgs, key), roles=role_list)
         setattr(users, key, user)
         setattr(acts, key, actor_for_user(user))
     return SimpleNamespace(orgs=orgs, users=users, **vars(acts))

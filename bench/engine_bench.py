@@ -119,9 +119,7 @@ class Timing:
     median_ms: float
 
 
-def time_it(
-    run: Callable[[], object], repetitions: int, before_each: Callable[[], None] | None = None
-) -> Timing:
+def time_it(run: Callable[[], object], repetitions: int, before_each: Callable[[], None] | None = None) -> Timing:
     """Best and median wall time over ``repetitions`` runs (time.perf_counter)."""
     samples = []
     for _ in range(repetitions):
