@@ -129,6 +129,11 @@ def get_event(request: HttpRequest, code: str):
     return event_get(actor_of(request), code)
 
 
+@router.put("/events/{code}", response=responses(200, EventDetail), summary="Replace a draft event's details")
+def update_event(request: HttpRequest, code: str, payload: EventIn):
+    return event_services.event_update(actor=actor_of(request), code=code, **payload.dict())
+
+
 @router.post("/events/{code}/submit", response=responses(200, EventDetail), summary="Apply (obligation check)")
 def submit_event(request: HttpRequest, code: str):
     return event_services.event_submit(actor=actor_of(request), code=code)

@@ -1,4 +1,4 @@
-"""Event writes: create, submit (obligation + deadline), plan text, plan publish, withdraw."""
+"""Event writes: create, update (draft), submit (obligation + deadline), plan text, plan publish, withdraw."""
 
 from __future__ import annotations
 
@@ -100,6 +100,22 @@ def _locked_event(actor: Actor, code) -> Event:
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: Actor, code: object, **fields) -> Event:
+    """Replace a draft's facts (all fields, as on creation). Submission fixes them: the obligation rests on them."""
+    actor.require(Role.ORGANISER)
+    event = _locked_event(actor, code)
+    if event.status != Status.DRAFT:
+        raise Conflict(_("活动已提交申请，基本信息不能再修改"), code="event_not_draft")
+    cleaned = _clean_event_fields(fields)
+    changed = [name for name, value in cleaned.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, cleaned[name])
+    if changed:
+        event.save(update_fields=changed)
     return event
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("events/new/", views_events.event_new, name="event_new"),
     path(EVENT, views_events.event_detail, name="event_detail"),
     path(EVENT + "actions/<slug:action>/", views_events.event_action, name="event_action"),
+    path(EVENT + "edit/", views_events.event_edit, name="event_edit"),
     path(EVENT + "plan/", views_events.plan_edit, name="plan_save"),
     path(EVENT + "certificate/revoke/", views_events.event_certificate_revoke, name="certificate_revoke"),
     path(EVENT + "plan/estimate/", views_events.plan_estimate_view, name="plan_estimate"),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.certificates.services import certificate_issue, certificate_revoke
-from zhonghe.events.services import event_create, event_submit, event_withdraw, plan_publish, plan_save
+from zhonghe.events.selectors import event_get
+from zhonghe.events.services import event_create, event_submit, event_update, event_withdraw, plan_publish, plan_save
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.web.access import apply_error, member_view
@@ -57,6 +58,31 @@ def event_new(request):
             messages.success(request, _("活动已创建，请核对信息后提交碳中和申请"))
             return redirect("web:event_detail", code=event.code)
     return render(request, "web/event_new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def event_edit(request, code):
+    """Correct a draft before submitting it (the same form as on creation, filled in)."""
+    event = event_get(request.actor, code)
+    if event.organization_id != request.actor.organization.id:  # reviewers may look, not edit
+        raise Http404(code)
+    form = EventForm(request.POST or None, initial=event_initial(event))
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_update(actor=request.actor, code=code, **form.cleaned_data)
+        except ApplicationError as exc:
+            status = apply_error(form, exc)
+        else:
+            messages.success(request, _("活动信息已更新"))
+            return redirect("web:event_detail", code=code)
+    return render(request, "web/event_new.html", {"form": form, "event": event}, status=status)
+
+
+def event_initial(event) -> dict:
+    names = ("name", "kind", "meeting_class", "chengyu_meeting", "expected_participants", "area_m2")
+    return {n: getattr(event, n) for n in names + ("venue_district", "venue_address", "start_date", "end_date")}
 
 
 @require_GET

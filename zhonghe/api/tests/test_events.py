@@ -206,3 +206,18 @@ def test_reviewer_reads_any_event_but_cannot_act(api_for, actors):
     assert body["status"] == "planned" and body["plan"]["boundary"]
     assert_envelope(api_for("bureau").post(f"/events/{event.code}/withdraw"), 403, "permission_denied")
     assert ActivityRecord.objects.count() == 1
+
+
+def test_put_replaces_a_draft_and_is_refused_once_submitted(api_for, actors):
+    event = event_for(actors.organiser)
+    org = api_for("organiser")
+    response = org.put(f"/events/{event.code}", event_body(name="更正后的大会", expected_participants=150))
+    assert response.status_code == 200, response.content
+    assert (response.json()["name"], response.json()["expected_participants"]) == ("更正后的大会", 150)
+    assert_envelope(org.put(f"/events/{event.code}", event_body(expected_participants=0)), 422, "validation_failed")
+    assert_envelope(api_for("outsider").put(f"/events/{event.code}", event_body()), 404, "not_found")
+    assert_envelope(api_for("organiser_read").put(f"/events/{event.code}", event_body()), 403, "insufficient_scope")
+    org.post(f"/events/{event.code}/submit")
+    assert_envelope(org.put(f"/events/{event.code}", event_body(name="再改")), 409, "event_not_draft")
+    event.refresh_from_db()
+    assert (event.name, event.expected_participants, event.obliged) == ("更正后的大会", 150, False)

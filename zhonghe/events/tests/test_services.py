@@ -11,7 +11,14 @@ import time_machine
 
 from zhonghe.events.models import Event, EventTransition, Plan, Status
 from zhonghe.events.selectors import event_get, event_list_for_actor
-from zhonghe.events.services import event_create, event_submit, event_withdraw, plan_publish, plan_save
+from zhonghe.events.services import (
+    event_create,
+    event_submit,
+    event_update,
+    event_withdraw,
+    plan_publish,
+    plan_save,
+)
 from zhonghe.footprints.services import plan_estimate
 from zhonghe.footprints.tests.builders import (
     BEFORE_EVENT,
@@ -99,6 +106,58 @@ def test_event_create_needs_the_organiser_role(actors, who):
     before = db_snapshot()
     with pytest.raises(PermissionDenied):
         event_create(actor=getattr(actors, who), **event_fields())
+    assert_nothing_written(before)
+
+
+# ---------------------------------------------------------------- event_update
+
+
+def test_event_update_replaces_a_drafts_facts(actors):
+    event = make_event(actors.organiser)
+    updated = event_update(
+        actor=actors.organiser,
+        code=event.code,
+        **event_fields(name=" 更正后的论坛 ", kind="meeting", meeting_class=1, expected_participants=900, area_m2=None),
+    )
+    updated.refresh_from_db()
+    assert (updated.pk, updated.name, updated.kind, updated.meeting_class) == (event.pk, "更正后的论坛", "meeting", 1)
+    assert (updated.expected_participants, updated.area_m2, updated.status) == (900, None, Status.DRAFT)
+    assert not EventTransition.objects.filter(event=event).exists()
+    # Submission decides the obligation on the corrected facts.
+    assert event_submit(actor=actors.organiser, code=event.code).obligation_rule == "cq-agency-meeting"
+
+
+def test_event_update_with_the_same_facts_writes_nothing(actors):
+    event = make_event(actors.organiser)
+    before = db_snapshot()
+    event_update(actor=actors.organiser, code=event.code, **event_fields())
+    assert_nothing_written(before)
+
+
+@pytest.mark.parametrize("status", [s for s in Status.values if s != Status.DRAFT])
+def test_event_update_refused_once_submitted(actors, status):
+    event = force_status(make_event(actors.organiser), status)
+    before = db_snapshot()
+    with pytest.raises(Conflict) as info:
+        event_update(actor=actors.organiser, code=event.code, **event_fields(name="改名"))
+    assert info.value.code == "event_not_draft"
+    assert_nothing_written(before)
+
+
+def test_event_update_refusals_write_nothing(actors):
+    event = make_event(actors.organiser)
+    before = db_snapshot()
+    with pytest.raises(ValidationFailed) as info:
+        event_update(actor=actors.organiser, code=event.code, **event_fields(expected_participants=0, kind="party"))
+    assert {"expected_participants", "kind"} <= set(info.value.fields)
+    for code in (str(uuid.uuid4()), "forged", None):
+        with pytest.raises(NotFound):
+            event_update(actor=actors.organiser, code=code, **event_fields())
+    with pytest.raises(NotFound):  # another organisation's event is not revealed
+        event_update(actor=actors.outsider, code=event.code, **event_fields())
+    for who in ("seller", "bureau"):
+        with pytest.raises(PermissionDenied):
+            event_update(actor=getattr(actors, who), code=event.code, **event_fields())
     assert_nothing_written(before)
 
 

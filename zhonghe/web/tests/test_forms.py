@@ -173,3 +173,50 @@ def test_other_seller_cannot_decide_order(actors, projects):
     assert response.status_code in (403, 404)
     order.refresh_from_db()
     assert order.status == "pending"
+
+
+def test_a_draft_is_corrected_through_the_prefilled_form(actors, event):
+    client = login("organiser")
+    edit = reverse("web:event_edit", kwargs={"code": event.code})
+    detail = client.get(reverse("web:event_detail", kwargs={"code": event.code})).content.decode()
+    assert edit in detail and 'data-testid="event-edit"' in detail
+    form = client.get(edit).content.decode()
+    assert f'value="{event.name}"' in form and f'value="{event.expected_participants}"' in form
+    data = {
+        "name": "更正后的会议",
+        "kind": "meeting",
+        "meeting_class": "2",
+        "expected_participants": "450",
+        "venue_district": "500103",
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+    }
+    bad = client.post(edit, {**data, "expected_participants": "0"})
+    assert bad.status_code == 422 and 'data-testid="error-expected_participants"' in bad.content.decode()
+    assert Event.objects.get(pk=event.pk).name == event.name
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.name, event.expected_participants, event.area_m2) == ("更正后的会议", 450, None)
+
+
+def test_a_submitted_event_cannot_be_edited(actors, event):
+    from zhonghe.events.services import event_submit
+
+    event_submit(actor=actors.organiser, code=event.code)
+    client = login("organiser")
+    assert (
+        'data-testid="event-edit"'
+        not in client.get(reverse("web:event_detail", kwargs={"code": event.code})).content.decode()
+    )
+    data = {"name": "改名", "kind": "meeting", "expected_participants": "10", "venue_district": "500103",
+            "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat()}  # fmt: skip
+    response = client.post(reverse("web:event_edit", kwargs={"code": event.code}), data)
+    assert response.status_code == 409
+    assert "基本信息不能再修改" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).name == event.name
+
+
+def test_another_organisations_draft_is_404(actors, outsider_event):
+    for who in ("organiser", "bureau"):
+        assert login(who).get(reverse("web:event_edit", kwargs={"code": outsider_event.code})).status_code == 404
