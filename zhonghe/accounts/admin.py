@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from zhonghe.accounts.models import Membership, Organization, User
-from zhonghe.lib.admin_readonly import ReadOnlyAdmin
+from zhonghe.accounts.admin_service import ServiceAdmin
+from zhonghe.accounts.models import Membership, Organization, OrgKind, OrgLevel, Role, User
+from zhonghe.accounts.services import organization_create
+from zhonghe.data.districts import district_choices
+
+BLANK = [("", "---------")]
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,7 +22,21 @@ class ZhongheUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (("Zhonghe", {"fields": ("display_name",)}),)
 
 
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("名称"))
+    uscc = forms.CharField(label=_("统一社会信用代码"), required=False, help_text=_("单位类型为个人时可不填"))
+    kind = forms.ChoiceField(label=_("单位类型"), choices=OrgKind.choices)
+    level = forms.ChoiceField(label=_("层级"), choices=BLANK + OrgLevel.choices, required=False)
+    district_code = forms.ChoiceField(label=_("所在区县"), choices=lambda: BLANK + district_choices(), required=False)
+
+
 @admin.register(Organization)
-class OrganizationAdmin(ReadOnlyAdmin):
+class OrganizationAdmin(ServiceAdmin):
     list_display = ("name", "uscc", "kind", "level", "district_code")
     search_fields = ("name", "uscc")
+    service_form = OrganizationForm
+    service_title = _("新增单位")
+
+    def create_via_service(self, request, actor, cleaned_data):
+        actor.require(Role.ADMIN)
+        return organization_create(**cleaned_data)

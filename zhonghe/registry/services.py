@@ -77,6 +77,10 @@ def project_register(
         errors["vintage"] = _("年份无效")
     if not code.strip() or not name.strip() or not methodology_code.strip():
         errors["code"] = _("请填写项目编号、名称和方法学")
+    for field, value in (("code", code), ("name", name), ("methodology_code", methodology_code)):
+        limit = CreditProject._meta.get_field(field).max_length
+        if len(value.strip()) > limit:
+            errors.setdefault(field, _("长度不能超过%(n)d个字符") % {"n": limit})
     if district_code:
         try:
             district_by_code(district_code)
@@ -85,7 +89,7 @@ def project_register(
     if errors:
         raise ValidationFailed(_("项目信息有误"), fields=errors)
     if CreditProject.objects.filter(code=code.strip()).exists():
-        raise Conflict(_("项目编号已存在"), code="project_code_taken")
+        raise Conflict(_("项目编号已存在"), code="project_code_taken", fields={"code": code.strip()})
     return CreditProject.objects.create(
         code=code.strip(),
         name=name.strip(),

@@ -104,6 +104,17 @@ def test_project_register_refuses_bad_fields(actors, overrides, field):
     assert_nothing_written(before)
 
 
+@pytest.mark.parametrize(("field", "limit"), [("code", 40), ("name", 200), ("methodology_code", 40)])
+def test_project_register_refuses_over_long_values(actors, field, limit):
+    at_limit = register_project(actors, **({"code": "A-1"} | {field: f" {'长' * limit} "}))
+    assert len(getattr(at_limit, field)) == limit
+    before = db_snapshot()
+    with pytest.raises(ValidationFailed) as info:
+        register_project(actors, **({"code": "A-2"} | {field: "长" * (limit + 1)}))
+    assert info.value.fields == {field: f"长度不能超过{limit}个字符"}
+    assert_nothing_written(before)
+
+
 def test_project_register_refuses_a_taken_code_and_non_admins(actors):
     register_project(actors)
     before = db_snapshot()
