@@ -19,7 +19,6 @@ from zhonghe.events.models import Event
 from zhonghe.events.selectors import event_get, event_list_for_actor, transitions_for_event
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
-from zhonghe.registry.selectors import retired_t_for_event
 
 router = Router(tags=["events"])
 
@@ -87,10 +86,6 @@ class EventDetail(EventOut):
     @staticmethod
     def resolve_latest_inventory(obj: Event) -> object:
         return inventory_latest(obj)
-
-    @staticmethod
-    def resolve_retired_t(obj: Event) -> int:
-        return retired_t_for_event(obj)
 
 
 class PlanIn(Schema):

@@ -60,6 +60,9 @@ class Event(models.Model):
     obligation_reason = models.TextField(blank=True)
     obligation_reason_en = models.TextField(blank=True)
     deadline = models.DateField(null=True, blank=True)
+    # Σ tonnes retired against the event: written only by registry.services.credits_retire (under the event lock),
+    # read by lower layers (inventory_freeze) that may not query the registry; registry_audit re-derives it.
+    retired_t = models.PositiveBigIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -23,7 +23,6 @@ from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.translate import engine_refusal, footprint_lines_json, to_engine, to_jsonable
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
-from zhonghe.registry.selectors import retired_t_for_event
 
 STAGE_OPEN = {
     Stage.BEFORE: {Status.DRAFT, Status.SUBMITTED},
@@ -192,6 +191,6 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         created_by=actor.user,
     )
     # A correction that lowers the total may leave enough already retired: the offset is then complete.
-    if retired_t_for_event(event) >= inventory.required_offset_t:
+    if event.retired_t >= inventory.required_offset_t:
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     return inventory

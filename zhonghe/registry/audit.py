@@ -2,8 +2,9 @@
 
 Checks: the ledger hash chain; per project, issued = live blocks (active + retired + cancelled); live
 blocks never overlap; every superseded block is exactly partitioned by its children; each retirement's
-quantity equals its block's; and, replaying the project's ISSUE/TRANSFER/RETIRE entries in order, every
-move takes serials its sender held active, and every live block's holder and status are what the ledger says.
+quantity equals its block's, and each event's retired_t the sum of its retirements; and, replaying the
+project's ISSUE/TRANSFER/RETIRE entries in order, every move takes serials its sender held active, and
+every live block's holder and status are what the ledger says.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
+from zhonghe.events.models import Event
 from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
 from zhonghe.registry.models import (
     BlockStatus,
@@ -141,6 +143,11 @@ def audit_retirements() -> list[str]:
     for r in Retirement.objects.select_related("block"):
         if r.block.status != BlockStatus.RETIRED or r.block.quantity_t != r.quantity_t:
             problems.append(f"retirement {r.number}: block status/quantity does not match")
+    sums = dict(Retirement.objects.order_by().values_list("event_id").annotate(t=Sum("quantity_t")))
+    for event in Event.objects.filter(Q(retired_t__gt=0) | Q(pk__in=sums.keys())).order_by("id"):
+        summed_t = sums.get(event.id, 0)
+        if event.retired_t != summed_t:
+            problems.append(f"event {event.code}: retired_t {event.retired_t} t but retirements sum to {summed_t} t")
     return problems
 
 

@@ -34,7 +34,6 @@ from zhonghe.registry.models import (
     ProductCategory,
     Retirement,
 )
-from zhonghe.registry.selectors import retired_t_for_event
 from zhonghe.registry.serials import MAX_SERIAL, SerialRange
 
 RETIREMENT_PURPOSE = "大型活动碳中和"
@@ -313,6 +312,8 @@ def credits_retire(
             reference=f"retirement:{retirement.number}",
         )
         retirements.append(retirement)
-    if retired_t_for_event(event) >= inventory.required_offset_t:
+    event.retired_t += quantity_t
+    event.save(update_fields=["retired_t"])
+    if event.retired_t >= inventory.required_offset_t:
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     return retirements

@@ -28,7 +28,6 @@ from zhonghe.registry.selectors import (
     holdings_for_org,
     orders_for_actor,
     project_catalogue,
-    retired_t_for_event,
     retirements_for_event,
 )
 from zhonghe.registry.serials import format_serial
@@ -117,7 +116,7 @@ def activity_stage_page(actor: Actor, code, stage: str) -> dict:
 
 
 def _progress(event: Event, inventory) -> dict:
-    retired_t = retired_t_for_event(event)
+    retired_t = event.retired_t
     required_t = inventory.required_offset_t if inventory else 0
     return {
         "retired_t": retired_t,

@@ -155,7 +155,18 @@ def test_a_retired_block_revived_with_its_retirement_row_is_reported(ledger):
     retirement = Retirement.objects.get()
     CreditBlock.objects.filter(pk=retirement.block_id).update(status="active")
     Retirement.objects.filter(pk=retirement.pk).delete()  # covering the tracks the retirement check follows
-    assert audit_registry() == [f"{a.code}: block {retirement.block.code} (1-13) holder/status differs from the ledger"]
+    assert audit_registry() == [
+        f"{a.code}: block {retirement.block.code} (1-13) holder/status differs from the ledger",
+        f"event {retirement.event.code}: retired_t 13 t but retirements sum to 0 t",
+    ]
+
+
+def test_an_event_total_that_differs_from_its_retirements_is_reported(ledger):
+    from zhonghe.events.models import Event
+
+    event = Retirement.objects.get().event
+    Event.objects.filter(pk=event.pk).update(retired_t=20)  # would let a certificate through with 13 t retired
+    assert audit_registry() == [f"event {event.code}: retired_t 20 t but retirements sum to 13 t"]
 
 
 def test_a_ledger_move_of_serials_the_sender_did_not_hold_is_reported(actors, ledger):

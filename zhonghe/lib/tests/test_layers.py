@@ -1,0 +1,71 @@
+"""DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
+
+engine, lib < data < accounts < interop < events < footprints < registry < certificates < api, web, supervision < demo
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2]
+RANK = {
+    "engine": 0,
+    "lib": 0,
+    "data": 1,
+    "accounts": 2,
+    "interop": 3,
+    "events": 4,
+    "footprints": 5,
+    "registry": 6,
+    "certificates": 7,
+    "api": 8,
+    "web": 8,
+    "supervision": 8,
+    "demo": 9,
+}
+
+
+def upward_imports(layer: str, source: str) -> list[str]:
+    """`zhonghe.<x>` modules imported by `source` whose layer ranks above `layer`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        for name in names:
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == "zhonghe" and RANK.get(parts[1], -1) > RANK[layer]:
+                found.append(name)
+    return found
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if len(parts) > 1 and "tests" not in parts and "migrations" not in parts:
+            yield path
+
+
+def test_every_app_has_a_layer():
+    apps = {p.relative_to(PACKAGE).parts[0] for p in _modules()}
+    assert apps - set(RANK) == set(), "add the new app to RANK (and to DESIGN §3)"
+
+
+@pytest.mark.parametrize("path", list(_modules()), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_imports_from_a_layer_to_its_right(path):
+    layer = path.relative_to(PACKAGE).parts[0]
+    assert upward_imports(layer, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "source"),
+    [
+        ("footprints", "from zhonghe.registry.selectors import retired_t_for_event"),
+        ("lib", "from zhonghe.accounts.actors import Actor"),
+        ("events", "import zhonghe.certificates.services"),
+    ],
+)
+def test_the_scan_catches_upward_imports(layer, source):
+    assert upward_imports(layer, source) != []
