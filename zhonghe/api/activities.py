@@ -7,11 +7,11 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field, StrictInt
 
 from zhonghe.api.auth import actor_of
-from zhonghe.api.schemas import decimal_in, decimal_out, responses
+from zhonghe.api.schemas import created_or_replayed, created_responses, decimal_in, decimal_out, responses
 from zhonghe.events.selectors import activities_for_event, event_get
 from zhonghe.footprints import services as footprint_services
 
@@ -64,11 +64,20 @@ def list_activities(request: HttpRequest, code: str):
     return activities_for_event(event_get(actor_of(request), code))
 
 
-@router.post("/events/{code}/activities", response=responses(201, ActivityOut), summary="Record activity data")
-def add_activity(request: HttpRequest, code: str, payload: ActivityIn):
-    fields = payload.dict(exclude_none=True)
-    record = footprint_services.activity_add(actor=actor_of(request), code=code, **fields)
-    return Status(201, record)
+@router.post("/events/{code}/activities", response=created_responses(ActivityOut), summary="Record activity data")
+def add_activity(
+    request: HttpRequest,
+    code: str,
+    payload: ActivityIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80),
+):
+    """A repeated `Idempotency-Key` returns the first record with 200 (409 if the body differs)."""
+    actor, fields = actor_of(request), payload.dict(exclude_none=True)
+    return created_or_replayed(
+        actor.organization,
+        idempotency_key,
+        lambda: footprint_services.activity_add(actor=actor, code=code, idempotency_key=idempotency_key, **fields),
+    )
 
 
 @router.delete("/events/{code}/activities/{activity_code}", response=responses(204, None))

@@ -7,12 +7,12 @@ from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema
 from pydantic import Field, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.footprint_schemas import InventorySummary, PlanOut, PlanSummary
-from zhonghe.api.schemas import NoteIn, decimal_in, decimal_out, responses
+from zhonghe.api.schemas import NoteIn, created_or_replayed, created_responses, decimal_in, decimal_out, responses
 from zhonghe.events import services as event_services
 from zhonghe.events import workflow
 from zhonghe.events.models import Event
@@ -113,10 +113,17 @@ def list_events(request: HttpRequest):
     return event_list_for_actor(actor_of(request))
 
 
-@router.post("/events", response=responses(201, EventDetail), summary="Create a draft event")
-def create_event(request: HttpRequest, payload: EventIn):
-    event = event_services.event_create(actor=actor_of(request), **payload.dict())
-    return Status(201, event)
+@router.post("/events", response=created_responses(EventDetail), summary="Create a draft event")
+def create_event(
+    request: HttpRequest, payload: EventIn, idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80)
+):
+    """A repeated `Idempotency-Key` returns the first event with 200 (409 if the body differs)."""
+    actor = actor_of(request)
+    return created_or_replayed(
+        actor.organization,
+        idempotency_key,
+        lambda: event_services.event_create(actor=actor, idempotency_key=idempotency_key, **payload.dict()),
+    )
 
 
 @router.get("/events/{code}", response=responses(200, EventDetail))

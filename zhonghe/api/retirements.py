@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema
 from pydantic import Field, StrictInt
 
 from zhonghe.api.auth import actor_of
-from zhonghe.api.schemas import responses
+from zhonghe.api.schemas import created_or_replayed, created_responses, responses
 from zhonghe.events.selectors import event_get
 from zhonghe.registry import selectors as registry_selectors
 from zhonghe.registry import services as registry_services
@@ -65,11 +65,25 @@ class RetirementOut(Schema):
         return {"name": obj.beneficiary_name, "uscc": obj.beneficiary_uscc}
 
 
-@router.post("/events/{code}/retirements", response=responses(201, list[RetirementOut]), summary="Retire credits")
-def retire_credits(request: HttpRequest, code: str, payload: RetirementIn):
-    """One retirement per block the units came from; the event becomes "offset" once enough is retired."""
-    retirements = registry_services.credits_retire(actor=actor_of(request), event_code=code, **payload.dict())
-    return Status(201, retirements)
+@router.post("/events/{code}/retirements", response=created_responses(list[RetirementOut]), summary="Retire credits")
+def retire_credits(
+    request: HttpRequest,
+    code: str,
+    payload: RetirementIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80),
+):
+    """One retirement per block the units came from; the event becomes "offset" once enough is retired.
+
+    A repeated `Idempotency-Key` returns the first call's retirements with 200 (409 if the body differs).
+    """
+    actor = actor_of(request)
+    return created_or_replayed(
+        actor.organization,
+        idempotency_key,
+        lambda: registry_services.credits_retire(
+            actor=actor, event_code=code, idempotency_key=idempotency_key, **payload.dict()
+        ),
+    )
 
 
 @router.get("/events/{code}/retirements", response=responses(200, list[RetirementOut]))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Schema, Status
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from zhonghe.interop.idempotency import was_carried_out
 
 
 def _refuse_float(value: Any) -> Any:
@@ -64,3 +67,13 @@ def responses(status: int, schema: Any) -> dict[Any, Any]:
 
 class NoteIn(Schema):
     note: str = Field("", max_length=2000)
+
+
+def created_responses(schema: Any) -> dict[Any, Any]:
+    """201 for a new object; 200 when the same Idempotency-Key was already carried out (the first result)."""
+    return {200: schema, **responses(201, schema)}
+
+
+def created_or_replayed(organization: Any, key: str, create: Callable[[], Any]) -> Status:
+    replayed = was_carried_out(organization, key)
+    return Status(200 if replayed else 201, create())

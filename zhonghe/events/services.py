@@ -17,6 +17,7 @@ from zhonghe.events import workflow
 from zhonghe.events.deadlines import completion_deadline
 from zhonghe.events.models import Event, EventKind, MeetingClass, Plan, Status
 from zhonghe.events.obligation import EventFacts, check_obligation
+from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 
@@ -80,15 +81,26 @@ def _clean_event_fields(fields: dict) -> dict:
 
 
 @transaction.atomic
-def event_create(*, actor: Actor, **fields) -> Event:
-    """Create a draft event for the actor's organisation. Raises ValidationFailed, PermissionDenied."""
+def event_create(*, actor: Actor, idempotency_key: object = "", **fields) -> Event:
+    """Create a draft event for the actor's organisation. Raises ValidationFailed, PermissionDenied.
+
+    A repeated `idempotency_key` (a web form's token, an API client's Idempotency-Key) returns the first event.
+    """
     actor.require(Role.ORGANISER)
     cleaned = _clean_event_fields(fields)
-    return Event.objects.create(
+    return run_idempotent(
         organization=actor.organization,
-        created_by=actor.user,
-        jurisdiction=settings.DEFAULT_JURISDICTION,
-        **cleaned,
+        key=idempotency_key,
+        operation="event_create",
+        params=cleaned,
+        perform=lambda: Event.objects.create(
+            organization=actor.organization,
+            created_by=actor.user,
+            jurisdiction=settings.DEFAULT_JURISDICTION,
+            **cleaned,
+        ),
+        ref=lambda event: str(event.code),
+        load=lambda code: Event.objects.get(code=code, organization=actor.organization),
     )
 
 

@@ -21,6 +21,7 @@ from zhonghe.events import workflow
 from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, PlaceKind, Plan, Stage, Status
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.translate import engine_refusal, footprint_lines_json, to_engine, to_jsonable
+from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 
@@ -66,10 +67,27 @@ def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint
 
 
 @transaction.atomic
-def activity_add(*, actor: Actor, code: object, stage: str, category: str, **fields: object) -> ActivityRecord:
-    """Record one activity. It is computed once before saving, so bad units/places/factors never persist."""
+def activity_add(
+    *, actor: Actor, code: object, stage: str, category: str, idempotency_key: object = "", **fields: object
+) -> ActivityRecord:
+    """Record one activity. It is computed once before saving, so bad units/places/factors never persist.
+
+    A repeated `idempotency_key` returns the activity first recorded with it: a double submit never counts twice.
+    """
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)
+    return run_idempotent(
+        organization=actor.organization,
+        key=idempotency_key,
+        operation="activity_add",
+        params={"event": str(event.code), "stage": stage, "category": category, **fields},
+        perform=lambda: _record_activity(actor, event, stage, category, fields),
+        ref=lambda record: str(record.code),
+        load=lambda ref: ActivityRecord.objects.get(code=ref, event=event),
+    )
+
+
+def _record_activity(actor: Actor, event: Event, stage: str, category: str, fields: dict) -> ActivityRecord:
     if stage not in Stage.values or category not in ActivityCategory.values:
         raise ValidationFailed(_("未知的阶段或类别"), fields={"stage": stage, "category": category})
     if event.status not in STAGE_OPEN[Stage(stage)]:

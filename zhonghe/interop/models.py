@@ -21,3 +21,23 @@ class ApiKey(models.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(s for s in self.scopes.split(",") if s)
+
+
+class IdempotencyRecord(models.Model):
+    """A create request already carried out for this organisation and key (web form token or Idempotency-Key).
+
+    A repeat with the same operation and parameters gets the same result back; anything else is refused.
+    """
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    operation = models.CharField(max_length=80)
+    request_hash = models.CharField(max_length=64)
+    result_ref = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="idempotency_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

@@ -19,6 +19,7 @@ from zhonghe.accounts.services import next_number
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
+from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry import ledger
@@ -261,12 +262,19 @@ def order_reject(*, actor: Actor, order_code: object, note: str = "") -> Order:
 
 @transaction.atomic
 def credits_retire(
-    *, actor: Actor, event_code: object, project_code: str, quantity_t: int, reason: str
+    *,
+    actor: Actor,
+    event_code: object,
+    project_code: str,
+    quantity_t: int,
+    reason: str,
+    idempotency_key: object = "",
 ) -> list[Retirement]:
     """注销 `quantity_t` of the organiser's units against the event's latest frozen inventory.
 
     Records beneficiary (organiser + USCC), purpose and reason; moves the event to OFFSET once
     Σ retired ≥ the inventory's required whole tonnes. Raises ValidationFailed, NotFound, Conflict.
+    A repeated `idempotency_key` returns the first call's retirements: credits are never retired twice.
     """
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
@@ -279,6 +287,18 @@ def credits_retire(
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    return run_idempotent(
+        organization=actor.organization,
+        key=idempotency_key,
+        operation="credits_retire",
+        params={"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason},
+        perform=lambda: _retire(actor, event, project_code, quantity_t, reason),
+        ref=lambda retirements: ",".join(r.number for r in retirements),
+        load=lambda numbers: list(Retirement.objects.filter(number__in=numbers.split(",")).order_by("id")),
+    )
+
+
+def _retire(actor: Actor, event: Event, project_code: str, quantity_t: int, reason: str) -> list[Retirement]:
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
     inventory = event.inventories.order_by("-version").first()

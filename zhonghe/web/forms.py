@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class OnceForm(BootstrapForm):
+    """A create form carrying a one-time token: submitted twice (double click, resend), it writes once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+
 class EventForm(BootstrapForm):
     name = forms.CharField(label=_("活动名称"), max_length=200)
     kind = forms.ChoiceField(label=_("活动类型"), choices=EventKind.choices)
@@ -73,6 +85,10 @@ class EventForm(BootstrapForm):
         return data
 
 
+class NewEventForm(OnceForm, EventForm):
+    pass
+
+
 class PlanForm(BootstrapForm):
     boundary = forms.CharField(label=_("核算边界"), widget=forms.Textarea(attrs={"rows": 3}))
     reduction_measures = forms.CharField(label=_("减排措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -91,7 +107,7 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 
 
-class QuantityActivityForm(BootstrapForm):
+class QuantityActivityForm(OnceForm):
     """Energy, lodging, meals, materials, waste, water: quantity × a factor of the current release."""
 
     category = forms.ChoiceField(
@@ -114,7 +130,7 @@ class QuantityActivityForm(BootstrapForm):
         return data
 
 
-class TravelActivityForm(BootstrapForm):
+class TravelActivityForm(OnceForm):
     travel_mode = forms.ChoiceField(label=_("出行方式"), choices=list(TRAVEL_MODE_LABELS.items()))
     person_trips = forms.IntegerField(label=_("人次"), min_value=1, max_value=1_000_000_000)
     distance_km = forms.DecimalField(
@@ -136,7 +152,7 @@ class TravelActivityForm(BootstrapForm):
         return data
 
 
-class OrderForm(BootstrapForm):
+class OrderForm(OnceForm):
     project_code = forms.ChoiceField(label=_("项目"))
     quantity_t = forms.IntegerField(label=_("数量（吨）"), min_value=1, max_value=100_000_000)
     event_code = forms.ChoiceField(label=_("用于活动"), required=False)
@@ -147,7 +163,7 @@ class OrderForm(BootstrapForm):
         self.fields["event_code"].choices = [("", _("（不指定）"))] + [(str(e.code), e.name) for e in events]
 
 
-class RetireForm(BootstrapForm):
+class RetireForm(OnceForm):
     project_code = forms.ChoiceField(label=_("项目"))
     quantity_t = forms.IntegerField(label=_("注销数量（吨）"), min_value=1, max_value=100_000_000)
     reason = forms.CharField(label=_("注销原因"), max_length=500)

@@ -15,7 +15,7 @@ from zhonghe.events.services import event_create, event_submit, event_update, ev
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.web.access import apply_error, member_view
-from zhonghe.web.forms import EventForm
+from zhonghe.web.forms import EventForm, NewEventForm
 from zhonghe.web.pages import Bound, event_detail_page
 
 # action → (service call, success message)
@@ -47,7 +47,7 @@ def render_event(request, ctx: dict, status: int = 200, error: str = ""):
 @require_http_methods(["GET", "POST"])
 @member_view
 def event_new(request):
-    form = EventForm(request.POST or None)
+    form = NewEventForm(request.POST or None)
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:

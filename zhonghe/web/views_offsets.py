@@ -23,7 +23,11 @@ def event_order(request, code):
         data = form.cleaned_data
         try:
             order = order_create(
-                actor=request.actor, project_code=data["project_code"], quantity_t=data["quantity_t"], event_code=code
+                actor=request.actor,
+                project_code=data["project_code"],
+                quantity_t=data["quantity_t"],
+                event_code=code,
+                idempotency_key=data["idempotency_key"],
             )
         except ApplicationError as exc:
             status = apply_error(form, exc)

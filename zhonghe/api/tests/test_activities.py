@@ -119,3 +119,17 @@ def test_read_only_key_cannot_add_or_delete(api_for, actors):
     assert_envelope(read.delete(f"/events/{event.code}/activities/{record.code}"), 403, "insufficient_scope")
     assert ActivityRecord.objects.count() == 1
     assert_envelope(api_for(None).get(f"/events/{event.code}/activities"), 401, "unauthenticated")
+
+
+def test_a_retried_add_with_the_same_key_counts_once(api_for, actors):
+    event = event_for(actors.organiser)
+    org, headers = api_for("organiser"), {"Idempotency-Key": "row-17"}
+    first = org.post(f"/events/{event.code}/activities", ELECTRICITY, headers=headers)
+    again = org.post(f"/events/{event.code}/activities", ELECTRICITY, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["code"] == first.json()["code"]
+    long_key = {"Idempotency-Key": "k" * 81}
+    assert_envelope(
+        org.post(f"/events/{event.code}/activities", ELECTRICITY, headers=long_key), 422, "validation_failed"
+    )
+    assert ActivityRecord.objects.count() == 1

@@ -221,3 +221,16 @@ def test_put_replaces_a_draft_and_is_refused_once_submitted(api_for, actors):
     assert_envelope(org.put(f"/events/{event.code}", event_body(name="再改")), 409, "event_not_draft")
     event.refresh_from_db()
     assert (event.name, event.expected_participants, event.obliged) == ("更正后的大会", 150, False)
+
+
+def test_idempotency_key_makes_event_creation_safe_to_retry(api_for):
+    org = api_for("organiser")
+    headers = {"Idempotency-Key": "batch-7"}
+    first = org.post("/events", event_body(), headers=headers)
+    assert first.status_code == 201, first.content
+    again = org.post("/events", event_body(), headers=headers)
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    assert_envelope(org.post("/events", event_body(name="别的活动"), headers=headers), 409, "idempotency_key_reused")
+    assert Event.objects.count() == 1
+    assert org.post("/events", event_body()).status_code == 201  # no key: a new event each time
+    assert Event.objects.count() == 2

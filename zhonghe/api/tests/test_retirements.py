@@ -95,3 +95,16 @@ def test_unknown_project_is_404(api_for, setup):
     body = {"project_code": "NOPE", "quantity_t": 3, "reason": "x"}
     assert_envelope(api_for("organiser").post(f"/events/{event.code}/retirements", body), 404, "not_found")
     assert Retirement.objects.count() == 0
+
+
+def test_a_retried_retirement_with_the_same_key_retires_once(api_for, setup):
+    event, project = setup
+    org, headers = api_for("organiser"), {"Idempotency-Key": "retire-42"}
+    first = org.post(f"/events/{event.code}/retirements", _body(project, 12), headers=headers)
+    assert first.status_code == 201, first.content
+    again = org.post(f"/events/{event.code}/retirements", _body(project, 12), headers=headers)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert_envelope(
+        org.post(f"/events/{event.code}/retirements", _body(project, 3), headers=headers), 409, "idempotency_key_reused"
+    )
+    assert sum(r.quantity_t for r in Retirement.objects.all()) == 12

@@ -259,6 +259,19 @@ def test_a_retry_that_lost_the_race_gets_the_same_order(actors):
     assert Order.objects.count() == 1 and result.pk == Order.objects.get().pk
 
 
+def test_a_double_submitted_event_form_that_lost_the_race_gets_the_first_event(actors):
+    from zhonghe.events.models import Event
+    from zhonghe.events.services import event_create
+    from zhonghe.footprints.tests.builders import event_fields
+
+    def create():
+        return event_create(actor=actors.organiser, idempotency_key="form-token", **event_fields())
+
+    result = _second_writer_after_first_commits(create, create)
+    assert isinstance(result, Event), result
+    assert Event.objects.count() == 1 and result.pk == Event.objects.get().pk
+
+
 # ---------------------------------------------------------------- gap-free numbers
 
 
