@@ -43,10 +43,9 @@ def audit_chain() -> list[str]:
     return problems
 
 
-def audit_project(project: CreditProject) -> list[str]:
+def audit_project(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
     problems = []
-    issued = LedgerEntry.objects.filter(project=project, kind=LedgerKind.ISSUE).aggregate(s=Sum("quantity_t"))["s"] or 0
-    blocks = list(CreditBlock.objects.filter(project=project))
+    issued = sum(e.quantity_t for e in entries if e.kind == LedgerKind.ISSUE)
     live = [b for b in blocks if b.status != BlockStatus.SUPERSEDED]
     live_total = sum(b.quantity_t for b in live)
     if live_total != issued:
@@ -84,6 +83,16 @@ def _overlapping(segments: list[Segment], first: int, last: int) -> tuple[int, i
     return lo, hi
 
 
+def _covers(held: list[Segment], first: int, last: int) -> bool:
+    """Whether the consecutive segments `held` cover every serial of [first, last]."""
+    return (
+        bool(held)
+        and held[0][0] <= first
+        and held[-1][1] >= last
+        and all(held[i][1] + 1 == held[i + 1][0] for i in range(len(held) - 1))
+    )
+
+
 def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]:
     """Rebuild who holds which serials of one project from its ledger entries (in seq order)."""
     segments: list[Segment] = []
@@ -98,13 +107,8 @@ def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]
                 segments.insert(lo, (e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE))
             continue
         held = segments[lo:hi]
-        covered = (
-            bool(held)
-            and held[0][0] <= e.serial_first
-            and held[-1][1] >= e.serial_last
-            and all(held[i][1] + 1 == held[i + 1][0] for i in range(len(held) - 1))
-        )
-        if not covered or any(h[2] != e.from_org_id or h[3] != BlockStatus.ACTIVE for h in held):
+        sender_held = all((h[2], h[3]) == (e.from_org_id, BlockStatus.ACTIVE) for h in held)
+        if not (_covers(held, e.serial_first, e.serial_last) and sender_held):
             problems.append(f"{e.project.code}: ledger seq {e.seq} moves {span}, not all held active by its sender")
             continue
         head = [(held[0][0], e.serial_first - 1, held[0][2], held[0][3])] if held[0][0] < e.serial_first else []
@@ -115,20 +119,15 @@ def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]
     return segments, problems
 
 
-def audit_holders(project: CreditProject) -> list[str]:
+def audit_holders(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
     """Each live block's holder and status must equal the replayed ledger over its whole range."""
-    entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("seq"))
     segments, problems = replay_ledger(entries)
-    live = CreditBlock.objects.filter(project=project).exclude(status=BlockStatus.SUPERSEDED)
-    for block in live.order_by("serial_first"):
+    live = sorted((b for b in blocks if b.status != BlockStatus.SUPERSEDED), key=lambda b: b.serial_first)
+    for block in live:
         lo, hi = _overlapping(segments, block.serial_first, block.serial_last)
         held = segments[lo:hi]
-        matches = (
-            bool(held)
-            and held[0][0] <= block.serial_first
-            and held[-1][1] >= block.serial_last
-            and all(held[i][1] + 1 == held[i + 1][0] for i in range(len(held) - 1))
-            and all((h[2], h[3]) == (block.holder_id, block.status) for h in held)
+        matches = _covers(held, block.serial_first, block.serial_last) and all(
+            (h[2], h[3]) == (block.holder_id, block.status) for h in held
         )
         if not matches:
             problems.append(
@@ -154,7 +153,9 @@ def audit_retirements() -> list[str]:
 def audit_registry() -> list[str]:
     problems = audit_chain()
     for project in CreditProject.objects.order_by("code"):
-        problems.extend(audit_project(project))
-        problems.extend(audit_holders(project))
+        entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("seq"))
+        blocks = list(CreditBlock.objects.filter(project=project))
+        problems.extend(audit_project(project, entries, blocks))
+        problems.extend(audit_holders(project, entries, blocks))
     problems.extend(audit_retirements())
     return problems
