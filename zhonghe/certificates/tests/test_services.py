@@ -19,11 +19,10 @@ from zhonghe.footprints.tests.builders import (
     TZ,
     accounted_event,
     add_electricity,
-    assert_nothing_written,
     buy,
-    db_snapshot,
     force_status,
     project_with_credits,
+    refused,
 )
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhonghe.registry.services import credits_retire
@@ -31,15 +30,6 @@ from zhonghe.registry.services import credits_retire
 pytestmark = pytest.mark.django_db
 
 ISSUE_AT = datetime(2027, 3, 28, 9, 30, 15, 123456, tzinfo=TZ)
-
-
-def _refused(exc_type, error_code, call, /, *args, **kwargs):
-    before = db_snapshot()
-    with pytest.raises(exc_type) as info:
-        call(*args, **kwargs)
-    assert info.value.code == error_code, info.value.message
-    assert_nothing_written(before)
-    return info.value
 
 
 @pytest.fixture
@@ -83,7 +73,7 @@ def certificate(actors, offset):
 def test_issue_refused_while_retired_is_below_required(actors, project, accounted):
     event, _inventory = accounted
     _retire(actors, event, project, 12)
-    error = _refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
+    error = refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
     assert "12" in error.message and "13" in error.message
     event.refresh_from_db()
     assert event.status == Status.ACCOUNTED
@@ -93,7 +83,7 @@ def test_issue_refused_while_retired_is_below_required(actors, project, accounte
 def test_issue_refused_with_nothing_retired_even_if_the_status_were_offset(actors, accounted):
     event, _inventory = accounted
     force_status(event, Status.OFFSET)
-    _refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
+    refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
     assert not Certificate.objects.exists()
 
 
@@ -101,23 +91,23 @@ def test_issue_refused_without_an_inventory(actors):
     from zhonghe.footprints.tests.builders import planned_event
 
     event = planned_event(actors.organiser)
-    _refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
+    refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
 
 
 def test_issue_refused_for_other_orgs_forged_codes_and_wrong_roles(actors, offset):
     event, _inventory = offset
-    _refused(NotFound, "not_found", certificate_issue, actor=actors.outsider, event_code=event.code)
+    refused(NotFound, "not_found", certificate_issue, actor=actors.outsider, event_code=event.code)
     for code in ["forged", None, str(uuid.uuid4())]:
-        _refused(NotFound, "not_found", certificate_issue, actor=actors.organiser, event_code=code)
+        refused(NotFound, "not_found", certificate_issue, actor=actors.organiser, event_code=code)
     for who in ("bureau", "seller", "verifier"):
-        _refused(
+        refused(
             PermissionDenied, "permission_denied", certificate_issue, actor=getattr(actors, who), event_code=event.code
         )
 
 
-def test_second_issue_refused(actors, offset, certificate):
+def test_second_issuerefused(actors, offset, certificate):
     event, _inventory = offset
-    _refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
+    refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
     assert Certificate.objects.count() == 1
 
 
@@ -265,7 +255,7 @@ def test_revoke_by_the_reviewer_keeps_the_row(actors, offset, certificate):
     )
     assert log.note == f"{certificate.number}：核查发现重复计算"
     # The platform admin holds every role, so it may revoke too (here: already revoked).
-    _refused(
+    refused(
         Conflict,
         "already_revoked",
         certificate_revoke,
@@ -277,7 +267,7 @@ def test_revoke_by_the_reviewer_keeps_the_row(actors, offset, certificate):
 
 def test_revoke_refusals(actors, certificate):
     for who in ("organiser", "seller", "verifier", "outsider"):
-        _refused(
+        refused(
             PermissionDenied,
             "permission_denied",
             certificate_revoke,
@@ -285,8 +275,8 @@ def test_revoke_refusals(actors, certificate):
             number=certificate.number,
             reason="x",
         )
-    _refused(NotFound, "not_found", certificate_revoke, actor=actors.bureau, number="ZH-2027-999999", reason="x")
-    error = _refused(
+    refused(NotFound, "not_found", certificate_revoke, actor=actors.bureau, number="ZH-2027-999999", reason="x")
+    error = refused(
         ValidationFailed,
         "validation_failed",
         certificate_revoke,
@@ -295,7 +285,7 @@ def test_revoke_refusals(actors, certificate):
         reason="  ",
     )
     assert error.fields == {"reason": "required"}
-    error = _refused(
+    error = refused(
         ValidationFailed,
         "validation_failed",
         certificate_revoke,
@@ -311,7 +301,7 @@ def test_revoke_refusals(actors, certificate):
 def test_after_revocation_a_completed_offset_earns_a_new_certificate(actors, project, offset, certificate):
     event, _inventory = offset
     certificate_revoke(actor=actors.bureau, number=certificate.number, reason="注销凭证有误")
-    _refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
+    refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
     _retire(actors, event, project, 1)  # the organiser completes the offset again
     event.refresh_from_db()
     assert event.status == Status.OFFSET

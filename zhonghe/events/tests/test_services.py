@@ -29,6 +29,7 @@ from zhonghe.footprints.tests.builders import (
     event_fields,
     force_status,
     make_event,
+    refused,
     save_plan,
     submitted_event,
 )
@@ -137,11 +138,9 @@ def test_event_update_with_the_same_facts_writes_nothing(actors):
 @pytest.mark.parametrize("status", [s for s in Status.values if s != Status.DRAFT])
 def test_event_update_refused_once_submitted(actors, status):
     event = force_status(make_event(actors.organiser), status)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        event_update(actor=actors.organiser, code=event.code, **event_fields(name="改名"))
-    assert info.value.code == "event_not_draft"
-    assert_nothing_written(before)
+    refused(
+        Conflict, "event_not_draft", event_update, actor=actors.organiser, code=event.code, **event_fields(name="改名")
+    )
 
 
 def test_event_update_refusals_write_nothing(actors):
@@ -215,11 +214,7 @@ def test_deadline_is_end_plus_one_calendar_month(actors, end, deadline):
 
 def test_event_submit_twice_is_refused(actors):
     event = submitted_event(actors.organiser)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        event_submit(actor=actors.organiser, code=event.code)
-    assert info.value.code == "illegal_transition"
-    assert_nothing_written(before)
+    refused(Conflict, "illegal_transition", event_submit, actor=actors.organiser, code=event.code)
 
 
 @pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.PLANNED, Status.CERTIFIED])
@@ -312,11 +307,7 @@ def test_plan_save_refused_after_publication(actors, status):
     event = make_event(actors.organiser)
     save_plan(actors.organiser, event.code)
     force_status(event, status)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        plan_save(actor=actors.organiser, code=event.code, boundary="改写")
-    assert info.value.code == "plan_published"
-    assert_nothing_written(before)
+    refused(Conflict, "plan_published", plan_save, actor=actors.organiser, code=event.code, boundary="改写")
 
 
 def test_plan_publish_happy_path(actors):
@@ -336,22 +327,14 @@ def test_plan_publish_happy_path(actors):
 
 def test_plan_publish_refused_without_plan(actors):
     event = submitted_event(actors.organiser)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        plan_publish(actor=actors.organiser, code=event.code)
-    assert info.value.code == "plan_missing"
-    assert_nothing_written(before)
+    refused(Conflict, "plan_missing", plan_publish, actor=actors.organiser, code=event.code)
 
 
 def test_plan_publish_refused_without_estimate(actors):
     event = submitted_event(actors.organiser)
     save_plan(actors.organiser, event.code)
     add_electricity(actors.organiser, event.code, "before", "1000")  # activities, but no estimate yet
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        plan_publish(actor=actors.organiser, code=event.code)
-    assert info.value.code == "estimate_missing"
-    assert_nothing_written(before)
+    refused(Conflict, "estimate_missing", plan_publish, actor=actors.organiser, code=event.code)
 
 
 def test_plan_publish_refused_for_a_draft(actors):
@@ -359,11 +342,7 @@ def test_plan_publish_refused_for_a_draft(actors):
     save_plan(actors.organiser, event.code)
     add_electricity(actors.organiser, event.code, "before", "1000")
     plan_estimate(actor=actors.organiser, code=event.code)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        plan_publish(actor=actors.organiser, code=event.code)
-    assert info.value.code == "illegal_transition"
-    assert_nothing_written(before)
+    refused(Conflict, "illegal_transition", plan_publish, actor=actors.organiser, code=event.code)
 
 
 def test_plan_publish_never_publishes_a_stale_estimate(actors):
@@ -395,11 +374,7 @@ def test_event_withdraw_from_each_open_status(actors, status):
 @pytest.mark.parametrize("status", [Status.ACCOUNTED, Status.OFFSET, Status.CERTIFIED, Status.WITHDRAWN])
 def test_event_withdraw_refused_once_accounted(actors, status):
     event = force_status(make_event(actors.organiser), status)
-    before = db_snapshot()
-    with pytest.raises(Conflict) as info:
-        event_withdraw(actor=actors.organiser, code=event.code)
-    assert info.value.code == "illegal_transition"
-    assert_nothing_written(before)
+    refused(Conflict, "illegal_transition", event_withdraw, actor=actors.organiser, code=event.code)
 
 
 def test_events_keep_their_own_deadline_after_withdrawal(actors):

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.apps import apps
 
@@ -176,3 +177,13 @@ def assert_nothing_written(before: dict[str, list[dict]]) -> None:
         if before[table] != after[table]
     }
     assert changed == {}, f"a refused call wrote to the database: {changed}"
+
+
+def refused(exc_type, error_code: str, call, /, *args, **kwargs):
+    """Run a call that must be refused; assert its error code and that nothing was written. Returns the error."""
+    before = db_snapshot()
+    with pytest.raises(exc_type) as info:
+        call(*args, **kwargs)
+    assert info.value.code == error_code, info.value.message
+    assert_nothing_written(before)
+    return info.value

@@ -27,11 +27,10 @@ from zhonghe.footprints.tests.builders import (
     TZ,
     accounted_event,
     add_electricity,
-    assert_nothing_written,
-    db_snapshot,
     force_status,
     make_event,
     planned_event,
+    refused,
     save_plan,
     submitted_event,
 )
@@ -46,29 +45,40 @@ def draft(actors):
     return make_event(actors.organiser)
 
 
-def _refused(exc_type, error_code, call, /, **kwargs):
-    """Run a call that must be refused; assert its error code and that nothing was written."""
-    before = db_snapshot()
-    with pytest.raises(exc_type) as info:
-        call(**kwargs)
-    assert info.value.code == error_code, info.value.message
-    assert_nothing_written(before)
-    return info.value
-
-
 # ---------------------------------------------------------------- activity_add
 
 
-def test_activity_add_electricity(actors, draft):
-    record = activity_add(
+def _electricity(actors, event, **overrides):
+    fields = dict(
         actor=actors.organiser,
-        code=draft.code,
+        code=event.code,
         stage="before",
         category="electricity",
         factor_key="electricity.grid",
-        quantity="1,000.5",
-        description="会场用电" * 60,
+        quantity="100",
     )
+    fields.update(overrides)
+    return fields
+
+
+def _travel(actors, event, **overrides):
+    fields = dict(
+        actor=actors.organiser,
+        code=event.code,
+        stage="before",
+        category="travel",
+        travel_mode="flight_domestic",
+        person_trips=10,
+        place_kind="airport",
+        origin="PEK",
+        destination="CKG",
+    )
+    fields.update(overrides)
+    return fields
+
+
+def test_activity_add_electricity(actors, draft):
+    record = activity_add(**_electricity(actors, draft, quantity="1,000.5", description="会场用电" * 60))
     record.refresh_from_db()
     assert record.event == draft
     assert (record.stage, record.category, record.factor_key) == ("before", "electricity", "electricity.grid")
@@ -79,33 +89,14 @@ def test_activity_add_electricity(actors, draft):
 
 
 def test_activity_add_converts_a_given_unit(actors, draft):
-    record = activity_add(
-        actor=actors.organiser,
-        code=draft.code,
-        stage="before",
-        category="electricity",
-        factor_key="electricity.grid",
-        quantity="2",
-        unit="MWh",
-    )
+    record = activity_add(**_electricity(actors, draft, quantity="2", unit="MWh"))
     assert record.unit == "MWh"
     save_plan(actors.organiser, draft.code)
     assert plan_estimate(actor=actors.organiser, code=draft.code).estimate_kg_co2e == Decimal("1116.200")
 
 
 def test_activity_add_travel_between_places(actors, draft):
-    record = activity_add(
-        actor=actors.organiser,
-        code=draft.code,
-        stage="before",
-        category="travel",
-        travel_mode="flight_domestic",
-        person_trips=60,
-        place_kind="airport",
-        origin="pek",
-        destination="CKG",
-        round_trip=True,
-    )
+    record = activity_add(**_travel(actors, draft, person_trips=60, origin="pek", round_trip=True))
     record.refresh_from_db()
     assert (record.factor_key, record.person_trips, record.round_trip) == ("travel.flight_domestic", 60, True)
     assert (record.place_kind, record.origin, record.destination) == ("airport", "pek", "CKG")
@@ -136,19 +127,6 @@ def test_activity_add_travel_with_declared_distance(actors, draft):
     assert record.distance_km == Decimal("12")
 
 
-def _electricity(actors, event, **overrides):
-    fields = dict(
-        actor=actors.organiser,
-        code=event.code,
-        stage="before",
-        category="electricity",
-        factor_key="electricity.grid",
-        quantity="100",
-    )
-    fields.update(overrides)
-    return fields
-
-
 @pytest.mark.parametrize(
     ("quantity", "code"),
     [
@@ -171,7 +149,7 @@ def _electricity(actors, event, **overrides):
     ids=repr,
 )
 def test_activity_add_refuses_bad_quantities(actors, draft, quantity, code):
-    error = _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, quantity=quantity))
+    error = refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, quantity=quantity))
     if code == "validation_failed":
         assert "quantity" in error.fields
 
@@ -194,11 +172,11 @@ def test_engine_refusals_speak_the_users_language_and_keep_the_detail(
 ):
     from django.utils import translation
 
-    error = _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
+    error = refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
     assert error.message.startswith(zh_headline + "（")
     assert error.fields["detail"] and error.fields["detail"] in error.message
     with translation.override("en"):
-        error = _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
+        error = refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
     assert error.message.startswith(en_headline)
 
 
@@ -220,23 +198,7 @@ def test_activity_add_accepts_the_ceiling_itself(actors, draft):
     ],
 )
 def test_activity_add_refuses_bad_factor_category_or_unit(actors, draft, overrides, code):
-    _refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
-
-
-def _travel(actors, event, **overrides):
-    fields = dict(
-        actor=actors.organiser,
-        code=event.code,
-        stage="before",
-        category="travel",
-        travel_mode="flight_domestic",
-        person_trips=10,
-        place_kind="airport",
-        origin="PEK",
-        destination="CKG",
-    )
-    fields.update(overrides)
-    return fields
+    refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
 
 
 @pytest.mark.parametrize(
@@ -253,7 +215,7 @@ def _travel(actors, event, **overrides):
     ],
 )
 def test_activity_add_refuses_unknown_places(actors, draft, overrides):
-    error = _refused(ValidationFailed, "unknown_place", activity_add, **_travel(actors, draft, **overrides))
+    error = refused(ValidationFailed, "unknown_place", activity_add, **_travel(actors, draft, **overrides))
     assert "place" in error.fields
 
 
@@ -277,7 +239,7 @@ def test_activity_add_refuses_unknown_places(actors, draft, overrides):
     ],
 )
 def test_activity_add_refuses_bad_travel(actors, draft, overrides, code):
-    _refused(ValidationFailed, code, activity_add, **_travel(actors, draft, **overrides))
+    refused(ValidationFailed, code, activity_add, **_travel(actors, draft, **overrides))
 
 
 def test_activity_add_refuses_bool_person_trips(actors, draft):
@@ -293,19 +255,19 @@ def test_activity_add_refuses_superscript_digits_as_person_trips(actors, draft):
 @pytest.mark.parametrize("status", [Status.PLANNED, Status.ACCOUNTED, Status.OFFSET, Status.WITHDRAWN])
 def test_before_stage_closed_once_the_plan_is_published(actors, draft, status):
     force_status(draft, status)
-    _refused(Conflict, "stage_closed", activity_add, **_electricity(actors, draft))
+    refused(Conflict, "stage_closed", activity_add, **_electricity(actors, draft))
 
 
 def test_before_stage_closed_after_a_real_publication(actors):
     event = planned_event(actors.organiser)
-    _refused(Conflict, "stage_closed", activity_add, **_electricity(actors, event))
-    _refused(Conflict, "stage_closed", activity_add, **_travel(actors, event))
+    refused(Conflict, "stage_closed", activity_add, **_electricity(actors, event))
+    refused(Conflict, "stage_closed", activity_add, **_travel(actors, event))
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.OFFSET, Status.CERTIFIED])
 def test_after_stage_closed_unless_planned_or_accounted(actors, draft, status):
     force_status(draft, status)
-    _refused(Conflict, "stage_closed", activity_add, **_electricity(actors, draft, stage="after"))
+    refused(Conflict, "stage_closed", activity_add, **_electricity(actors, draft, stage="after"))
 
 
 @pytest.mark.parametrize("status", [Status.PLANNED, Status.ACCOUNTED])
@@ -322,22 +284,22 @@ def test_activity_services_hide_other_organisations_events(actors, draft):
         (plan_estimate, dict(actor=actors.outsider, code=draft.code)),
         (inventory_freeze, dict(actor=actors.outsider, code=draft.code)),
     ]:
-        _refused(NotFound, "not_found", call, **kwargs)
+        refused(NotFound, "not_found", call, **kwargs)
 
 
 @pytest.mark.parametrize("code", ["nope", None, "", 7, str(uuid.uuid4())], ids=repr)
 def test_footprint_services_refuse_forged_codes(actors, draft, code):
     record = activity_add(**_electricity(actors, draft))
-    _refused(NotFound, "not_found", activity_add, **_electricity(actors, draft, code=code))
-    _refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=code, activity_code=record.code)
-    _refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=draft.code, activity_code=code)
-    _refused(NotFound, "not_found", plan_estimate, actor=actors.organiser, code=code)
-    _refused(NotFound, "not_found", inventory_freeze, actor=actors.organiser, code=code)
+    refused(NotFound, "not_found", activity_add, **_electricity(actors, draft, code=code))
+    refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=code, activity_code=record.code)
+    refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=draft.code, activity_code=code)
+    refused(NotFound, "not_found", plan_estimate, actor=actors.organiser, code=code)
+    refused(NotFound, "not_found", inventory_freeze, actor=actors.organiser, code=code)
 
 
 def test_footprint_services_need_the_organiser_role(actors, draft):
-    _refused(PermissionDenied, "permission_denied", activity_add, **_electricity(actors, draft, actor=actors.seller))
-    _refused(PermissionDenied, "permission_denied", plan_estimate, actor=actors.bureau, code=draft.code)
+    refused(PermissionDenied, "permission_denied", activity_add, **_electricity(actors, draft, actor=actors.seller))
+    refused(PermissionDenied, "permission_denied", plan_estimate, actor=actors.bureau, code=draft.code)
 
 
 # ---------------------------------------------------------------- activity_delete
@@ -353,13 +315,13 @@ def test_activity_delete_removes_only_that_record(actors, draft):
 def test_activity_delete_refuses_an_activity_of_another_event(actors, draft):
     other = make_event(actors.organiser, name="同单位另一活动")
     record = activity_add(**_electricity(actors, other))
-    _refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=draft.code, activity_code=record.code)
+    refused(NotFound, "not_found", activity_delete, actor=actors.organiser, code=draft.code, activity_code=record.code)
 
 
 def test_activity_delete_refused_when_the_stage_is_closed(actors):
     event = planned_event(actors.organiser)
     record = event.activities.get(stage="before")
-    _refused(
+    refused(
         Conflict, "stage_closed", activity_delete, actor=actors.organiser, code=event.code, activity_code=record.code
     )
 
@@ -430,12 +392,12 @@ def test_plan_estimate_refused_for_a_withdrawn_event(actors, draft):
     save_plan(actors.organiser, draft.code)
     add_electricity(actors.organiser, draft.code, "before", "1000")
     force_status(draft, Status.WITHDRAWN)
-    _refused(Conflict, "stage_closed", plan_estimate, actor=actors.organiser, code=draft.code)
+    refused(Conflict, "stage_closed", plan_estimate, actor=actors.organiser, code=draft.code)
 
 
 def test_plan_estimate_refused_without_a_plan(actors, draft):
     add_electricity(actors.organiser, draft.code, "before", "1000")
-    _refused(Conflict, "plan_missing", plan_estimate, actor=actors.organiser, code=draft.code)
+    refused(Conflict, "plan_missing", plan_estimate, actor=actors.organiser, code=draft.code)
 
 
 def test_plan_estimate_refused_without_activities(actors, draft):
@@ -443,12 +405,12 @@ def test_plan_estimate_refused_without_activities(actors, draft):
     force_status(draft, Status.PLANNED)
     add_electricity(actors.organiser, draft.code, "after", "1000")  # only AFTER data
     force_status(draft, Status.DRAFT)
-    _refused(Conflict, "no_activities", plan_estimate, actor=actors.organiser, code=draft.code)
+    refused(Conflict, "no_activities", plan_estimate, actor=actors.organiser, code=draft.code)
 
 
 def test_plan_estimate_refused_after_publication(actors):
     event = planned_event(actors.organiser)
-    _refused(Conflict, "plan_published", plan_estimate, actor=actors.organiser, code=event.code)
+    refused(Conflict, "plan_published", plan_estimate, actor=actors.organiser, code=event.code)
 
 
 def test_plan_publish_refused_without_activities(actors):
@@ -456,8 +418,8 @@ def test_plan_publish_refused_without_activities(actors):
 
     event = submitted_event(actors.organiser)
     save_plan(actors.organiser, event.code)
-    _refused(Conflict, "no_activities", plan_estimate, actor=actors.organiser, code=event.code)
-    _refused(Conflict, "estimate_missing", plan_publish, actor=actors.organiser, code=event.code)
+    refused(Conflict, "no_activities", plan_estimate, actor=actors.organiser, code=event.code)
+    refused(Conflict, "estimate_missing", plan_publish, actor=actors.organiser, code=event.code)
 
 
 # ---------------------------------------------------------------- inventory_freeze
@@ -477,7 +439,7 @@ def planned(actors):
 )
 def test_inventory_freeze_refused_before_the_end_date(actors, planned, now):
     with time_machine.travel(now, tick=False):
-        _refused(Conflict, "event_not_ended", inventory_freeze, actor=actors.organiser, code=planned.code)
+        refused(Conflict, "event_not_ended", inventory_freeze, actor=actors.organiser, code=planned.code)
 
 
 def test_inventory_freeze_uses_the_local_date(actors, planned):
@@ -489,7 +451,7 @@ def test_inventory_freeze_uses_the_local_date(actors, planned):
 def test_inventory_freeze_refused_without_after_data(actors):
     event = planned_event(actors.organiser)  # BEFORE data only
     with time_machine.travel(AFTER_EVENT, tick=False):
-        _refused(Conflict, "no_activities", inventory_freeze, actor=actors.organiser, code=event.code)
+        refused(Conflict, "no_activities", inventory_freeze, actor=actors.organiser, code=event.code)
 
 
 def test_inventory_freeze_happy_path(actors, planned):
@@ -537,7 +499,7 @@ def test_inventory_freeze_happy_path(actors, planned):
 def test_inventory_freeze_refused_when_data_unchanged(actors, planned):
     with time_machine.travel(AFTER_EVENT, tick=False):
         inventory_freeze(actor=actors.organiser, code=planned.code)
-        _refused(Conflict, "inventory_unchanged", inventory_freeze, actor=actors.organiser, code=planned.code)
+        refused(Conflict, "inventory_unchanged", inventory_freeze, actor=actors.organiser, code=planned.code)
 
 
 def test_inventory_freeze_second_version_when_data_changed(actors, planned):
@@ -563,13 +525,13 @@ def test_inventory_freeze_refused_once_offset(actors):
     event, _inventory = accounted_event(actors.organiser)
     force_status(event, Status.OFFSET)
     with time_machine.travel(AFTER_EVENT, tick=False):
-        _refused(Conflict, "inventory_unchanged", inventory_freeze, actor=actors.organiser, code=event.code)
+        refused(Conflict, "inventory_unchanged", inventory_freeze, actor=actors.organiser, code=event.code)
     # Even with new data (forced in), an OFFSET event cannot be re-accounted.
     force_status(event, Status.ACCOUNTED)
     add_electricity(actors.organiser, event.code, "after", "1")
     force_status(event, Status.OFFSET)
     with time_machine.travel(AFTER_EVENT, tick=False):
-        _refused(Conflict, "illegal_transition", inventory_freeze, actor=actors.organiser, code=event.code)
+        refused(Conflict, "illegal_transition", inventory_freeze, actor=actors.organiser, code=event.code)
 
 
 def test_inventory_versions_refuse_update_and_delete(actors):

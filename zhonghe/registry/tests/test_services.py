@@ -23,6 +23,7 @@ from zhonghe.footprints.tests.builders import (
     force_status,
     make_event,
     project_with_credits,
+    refused,
     register_project,
 )
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -51,15 +52,6 @@ from zhonghe.registry.services import (
 pytestmark = pytest.mark.django_db
 
 BAD_QUANTITIES = [0, -1, True, False, 1.0, "5", None, 100_000_001, 10**18]
-
-
-def _refused(exc_type, error_code, call, /, *args, **kwargs):
-    before = db_snapshot()
-    with pytest.raises(exc_type) as info:
-        call(*args, **kwargs)
-    assert info.value.code == error_code, info.value.message
-    assert_nothing_written(before)
-    return info.value
 
 
 def _blocks(project):
@@ -175,7 +167,7 @@ def test_serials_are_per_project(actors):
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES, ids=repr)
 def test_credits_issue_refuses_bad_quantities(actors, quantity):
     project = register_project(actors)
-    _refused(
+    refused(
         ValidationFailed,
         "validation_failed",
         credits_issue,
@@ -187,7 +179,7 @@ def test_credits_issue_refuses_bad_quantities(actors, quantity):
 
 def test_credits_issue_needs_the_admin(actors):
     project = register_project(actors)
-    _refused(PermissionDenied, "permission_denied", credits_issue, actor=actors.seller, project=project, quantity_t=5)
+    refused(PermissionDenied, "permission_denied", credits_issue, actor=actors.seller, project=project, quantity_t=5)
 
 
 def test_credits_issue_refuses_cleanly_when_the_serial_space_is_exhausted(actors):
@@ -243,7 +235,7 @@ def test_order_create_same_key_different_params_conflicts(actors, project):
     other_project = project_with_credits(actors, 10, code="CCER-500101-2024-0003", credit_type="CCER")
     order_create(actor=actors.organiser, project_code=project.code, quantity_t=100, idempotency_key="k-2")
     for project_code, quantity in [(project.code, 101), (other_project.code, 100)]:
-        _refused(
+        refused(
             Conflict,
             "idempotency_key_reused",
             order_create,
@@ -281,12 +273,12 @@ def test_order_create_refuses_an_overlong_idempotency_key(actors, project):
 
 def test_order_create_refuses_self_trade(actors):
     own = project_with_credits(actors, 100, code="CQCER-OWN", seller=actors.orgs.organiser)
-    _refused(Conflict, "self_trade", order_create, actor=actors.organiser, project_code=own.code, quantity_t=5)
+    refused(Conflict, "self_trade", order_create, actor=actors.organiser, project_code=own.code, quantity_t=5)
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES, ids=repr)
 def test_order_create_refuses_bad_quantities(actors, project, quantity):
-    error = _refused(
+    error = refused(
         ValidationFailed,
         "validation_failed",
         order_create,
@@ -298,10 +290,10 @@ def test_order_create_refuses_bad_quantities(actors, project, quantity):
 
 
 def test_order_create_refuses_unknown_project_foreign_event_and_wrong_role(actors, project):
-    _refused(NotFound, "not_found", order_create, actor=actors.organiser, project_code="NOPE", quantity_t=5)
+    refused(NotFound, "not_found", order_create, actor=actors.organiser, project_code="NOPE", quantity_t=5)
     theirs = make_event(actors.outsider)
     for code in [theirs.code, "garbage", str(uuid.uuid4())]:
-        _refused(
+        refused(
             NotFound,
             "not_found",
             order_create,
@@ -310,7 +302,7 @@ def test_order_create_refuses_unknown_project_foreign_event_and_wrong_role(actor
             quantity_t=5,
             event_code=code,
         )
-    _refused(
+    refused(
         PermissionDenied,
         "permission_denied",
         order_create,
@@ -366,7 +358,7 @@ def test_order_confirm_whole_block_leaves_no_remainder(actors, project):
 
 def test_order_confirm_insufficient_credits_writes_nothing(actors, project):
     order = order_create(actor=actors.organiser, project_code=project.code, quantity_t=1001)
-    _refused(Conflict, "insufficient_credits", order_confirm, actor=actors.seller, order_code=order.code)
+    refused(Conflict, "insufficient_credits", order_confirm, actor=actors.seller, order_code=order.code)
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING
 
@@ -379,17 +371,17 @@ def test_order_confirm_by_another_seller_is_not_found(actors, project):
     other_seller = actor_for_user(
         user_create(username="s2", password="pass-1234", organization=actors.orgs.verifier, roles=["seller"])
     )
-    _refused(NotFound, "not_found", order_confirm, actor=other_seller, order_code=order.code)
-    _refused(NotFound, "not_found", order_reject, actor=other_seller, order_code=order.code)
-    _refused(NotFound, "not_found", order_confirm, actor=actors.seller, order_code="forged")
-    _refused(PermissionDenied, "permission_denied", order_confirm, actor=actors.organiser, order_code=order.code)
+    refused(NotFound, "not_found", order_confirm, actor=other_seller, order_code=order.code)
+    refused(NotFound, "not_found", order_reject, actor=other_seller, order_code=order.code)
+    refused(NotFound, "not_found", order_confirm, actor=actors.seller, order_code="forged")
+    refused(PermissionDenied, "permission_denied", order_confirm, actor=actors.organiser, order_code=order.code)
 
 
 def test_order_confirm_twice_conflicts(actors, project):
     order = order_create(actor=actors.organiser, project_code=project.code, quantity_t=10)
     order_confirm(actor=actors.seller, order_code=order.code)
-    _refused(Conflict, "order_not_pending", order_confirm, actor=actors.seller, order_code=order.code)
-    _refused(Conflict, "order_not_pending", order_reject, actor=actors.seller, order_code=order.code)
+    refused(Conflict, "order_not_pending", order_confirm, actor=actors.seller, order_code=order.code)
+    refused(Conflict, "order_not_pending", order_reject, actor=actors.seller, order_code=order.code)
 
 
 def test_order_reject(actors, project):
@@ -400,7 +392,7 @@ def test_order_reject(actors, project):
     assert rejected.decided_at is not None
     assert _blocks(project) == [(1, 1000, actors.orgs.seller.id, "active")]
     assert not LedgerEntry.objects.filter(kind="transfer").exists()
-    _refused(Conflict, "order_not_pending", order_confirm, actor=actors.seller, order_code=order.code)
+    refused(Conflict, "order_not_pending", order_confirm, actor=actors.seller, order_code=order.code)
 
 
 # ---------------------------------------------------------------- credits_retire
@@ -460,7 +452,7 @@ def test_retiring_to_the_requirement_moves_the_event_to_offset_exactly_at_the_bo
     assert (log.action, log.from_status, log.to_status) == ("complete_offset", "accounted", "offset")
     assert log.actor == actors.users.organiser
     # Once OFFSET, nothing more is retired against the event.
-    _refused(Conflict, "not_accounted", _retire, actors, accounted, project, 1)
+    refused(Conflict, "not_accounted", _retire, actors, accounted, project, 1)
     numbers = [r.number for r in retirements_for_event(accounted)]
     assert [n[-7:] for n in numbers] == ["-000001", "-000002"]
 
@@ -500,22 +492,22 @@ def test_retiring_across_two_blocks_creates_two_retirements_with_contiguous_seri
 )
 def test_credits_retire_requires_accounted(actors, project, accounted, status):
     force_status(accounted, status)
-    _refused(Conflict, "not_accounted", _retire, actors, accounted, project, 5)
+    refused(Conflict, "not_accounted", _retire, actors, accounted, project, 5)
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\n"])
 def test_credits_retire_requires_a_reason(actors, project, accounted, reason):
-    error = _refused(ValidationFailed, "validation_failed", _retire, actors, accounted, project, 5, reason)
+    error = refused(ValidationFailed, "validation_failed", _retire, actors, accounted, project, 5, reason)
     assert error.fields == {"reason": "required"}
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES, ids=repr)
 def test_credits_retire_refuses_bad_quantities(actors, project, accounted, quantity):
-    _refused(ValidationFailed, "validation_failed", _retire, actors, accounted, project, quantity)
+    refused(ValidationFailed, "validation_failed", _retire, actors, accounted, project, quantity)
 
 
 def test_credits_retire_requires_enough_holdings(actors, project, accounted):
-    _refused(Conflict, "insufficient_credits", _retire, actors, accounted, project, 101)
+    refused(Conflict, "insufficient_credits", _retire, actors, accounted, project, 101)
     # The seller's 900 active units are not the organiser's to retire.
     assert (
         CreditBlock.objects.filter(holder=actors.orgs.seller, status="active").aggregate(s=Sum("quantity_t"))["s"]
@@ -524,9 +516,9 @@ def test_credits_retire_requires_enough_holdings(actors, project, accounted):
 
 
 def test_credits_retire_other_org_forged_codes_and_unknown_project(actors, project, accounted):
-    _refused(NotFound, "not_found", _retire, actors, accounted, project, 5, actor=actors.outsider)
+    refused(NotFound, "not_found", _retire, actors, accounted, project, 5, actor=actors.outsider)
     for code in ["forged", None, str(uuid.uuid4())]:
-        _refused(
+        refused(
             NotFound,
             "not_found",
             credits_retire,
@@ -536,7 +528,7 @@ def test_credits_retire_other_org_forged_codes_and_unknown_project(actors, proje
             quantity_t=5,
             reason="r",
         )
-    _refused(
+    refused(
         NotFound,
         "not_found",
         credits_retire,
@@ -546,7 +538,7 @@ def test_credits_retire_other_org_forged_codes_and_unknown_project(actors, proje
         quantity_t=5,
         reason="r",
     )
-    _refused(PermissionDenied, "permission_denied", _retire, actors, accounted, project, 5, actor=actors.seller)
+    refused(PermissionDenied, "permission_denied", _retire, actors, accounted, project, 5, actor=actors.seller)
 
 
 def test_retirement_rows_are_append_only(actors, project, accounted):
