@@ -19,7 +19,7 @@ from zhonghe.accounts.services import next_number
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
-from zhonghe.interop.idempotency import run_idempotent
+from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry import ledger
@@ -152,9 +152,6 @@ def _project_by_code(code: str) -> CreditProject:
     return project
 
 
-IDEMPOTENCY_KEY_MAX_CHARS = 80
-
-
 def _idempotent_replay(
     actor: Actor, key: str, project: CreditProject, quantity_t: int, event: Event | None
 ) -> Order | None:
@@ -178,11 +175,7 @@ def order_create(
     """Place an order. A repeated idempotency key returns the first order (or Conflict if it differs)."""
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
-    key = (idempotency_key or "").strip() or None
-    if key and len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
-        raise ValidationFailed(
-            _("幂等键不能超过%(n)d个字符") % {"n": IDEMPOTENCY_KEY_MAX_CHARS}, fields={"idempotency_key": "too_long"}
-        )
+    key = clean_key(idempotency_key) or None
     project = _project_by_code(project_code)
     event = None
     if event_code:

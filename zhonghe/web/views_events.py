@@ -81,8 +81,7 @@ def event_edit(request, code):
 
 
 def event_initial(event) -> dict:
-    names = ("name", "kind", "meeting_class", "chengyu_meeting", "expected_participants", "area_m2")
-    return {n: getattr(event, n) for n in names + ("venue_district", "venue_address", "start_date", "end_date")}
+    return {name: getattr(event, name) for name in EventForm.base_fields}
 
 
 @require_GET

@@ -7,6 +7,7 @@ from datetime import date
 from django.urls import reverse
 
 from zhonghe.events.models import ActivityRecord, Event, Plan
+from zhonghe.footprints.tests.builders import assert_nothing_written, db_snapshot
 from zhonghe.registry.models import Order, Retirement
 from zhonghe.web.tests.conftest import login
 
@@ -191,9 +192,10 @@ def test_a_draft_is_corrected_through_the_prefilled_form(actors, event):
         "start_date": event.start_date.isoformat(),
         "end_date": event.end_date.isoformat(),
     }
+    before = db_snapshot()
     bad = client.post(edit, {**data, "expected_participants": "0"})
     assert bad.status_code == 422 and 'data-testid="error-expected_participants"' in bad.content.decode()
-    assert Event.objects.get(pk=event.pk).name == event.name
+    assert_nothing_written(before)
     response = client.post(edit, data)
     assert response.status_code == 302
     event.refresh_from_db()
@@ -211,10 +213,11 @@ def test_a_submitted_event_cannot_be_edited(actors, event):
     )
     data = {"name": "改名", "kind": "meeting", "expected_participants": "10", "venue_district": "500103",
             "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat()}  # fmt: skip
+    before = db_snapshot()
     response = client.post(reverse("web:event_edit", kwargs={"code": event.code}), data)
     assert response.status_code == 409
     assert "基本信息不能再修改" in response.content.decode()
-    assert Event.objects.get(pk=event.pk).name == event.name
+    assert_nothing_written(before)
 
 
 def test_another_organisations_draft_is_404(actors, outsider_event):
