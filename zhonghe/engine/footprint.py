@@ -190,8 +190,20 @@ def sum_kg(values: Iterable[Decimal]) -> Decimal:
 def _refuse_method2_inputs(
     activities: Sequence[Activity | TravelActivity], release: FactorRelease, options: AccountingOptions | None
 ) -> None:
-    if options is not None and options != AccountingOptions():
-        raise InvalidActivity(f"options: release {release.code} ({release.method_version}) takes no accounting options")
+    if options is not None:
+        # The venue province is accepted and ignored: a method/1 release has one grid factor.
+        chosen = {
+            "grid": options.grid != "provincial",
+            "radiative_forcing": options.radiative_forcing is True,
+            "offset_basis": options.offset_basis == "upper",
+            "gwp_set": options.gwp_set not in (None, release.gwp_set),
+        }
+        refused = [name for name, differs in chosen.items() if differs]
+        if refused:
+            raise InvalidActivity(
+                f"options: {refused[0]}: release {release.code} ({release.method_version}) "
+                f"has no choice of {refused[0]}"
+            )
     for item in activities:
         if isinstance(item, Activity) and (item.green_kwh is not None or item.green_share is not None):
             raise InvalidActivity(

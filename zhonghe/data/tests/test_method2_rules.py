@@ -310,7 +310,11 @@ def test_method_1_refuses_what_it_cannot_honour():
         calculate_footprint(
             [TravelActivity("f", TravelMode.FLIGHT_DOMESTIC, 1, distance_km=D("1"), cabin="business")], old
         )
-    with pytest.raises(InvalidActivity, match="^options: release CQ-2025"):
+    with pytest.raises(InvalidActivity, match="^options: grid: release CQ-2025"):
         calculate_footprint([kwh()], old, AccountingOptions(grid="national"))
+    with pytest.raises(InvalidActivity, match="^options: radiative_forcing: release CQ-2025"):
+        calculate_footprint([kwh()], old, AccountingOptions(radiative_forcing=True))
+    # The venue province is accepted: CQ-2025 has its one (Chongqing) grid factor.
+    assert calculate_footprint([kwh()], old, AccountingOptions(venue_province="51")).total_kg_co2e == D("558.100")
     with pytest.raises(InvalidActivity, match="^t: occupancy: release CQ-2025"):
         calculate_footprint([TravelActivity("t", TravelMode.TAXI, 1, distance_km=D("1"), occupancy=D("2"))], old)
