@@ -240,6 +240,10 @@ def test_vehicle_fuel_selects_its_factor_or_is_refused_by_ref_and_field():
     assert petrol.factor_key == "travel.car_petrol"
     with pytest.raises(UnknownFactor, match="^c: fuel: release CQ-2025.2 has no factor 'travel.car_diesel'"):
         one(TravelActivity("c", TravelMode.CAR, 1, distance_km=D("10"), fuel=VehicleFuel.DIESEL))
+    with pytest.raises(
+        UnknownFactor, match="^c: fuel: .*'travel.car_electric'.*charging kWh as an electricity activity"
+    ):
+        one(TravelActivity("c", TravelMode.CAR, 1, distance_km=D("10"), fuel=VehicleFuel.ELECTRIC))
 
 
 @pytest.mark.parametrize(
