@@ -43,19 +43,37 @@ def decimal_text(number: Decimal) -> str:
 
 # Field names per dataclass type: dataclasses.fields() is slow enough to dominate hashing 10^4 rows.
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Per type, the fields added after zhonghe-method/1 and the default at which each is left out, so
+# that data (and releases) written before those fields existed keep their hashes byte for byte.
+_OMIT_DEFAULTS: dict[type, dict[str, object]] = {}
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(kind)
     if names is None:
         names = _FIELD_NAMES[kind] = tuple(item.name for item in dataclasses.fields(kind))
+        _OMIT_DEFAULTS[kind] = dict(getattr(kind, "HASH_OMIT_DEFAULTS", {}))
     return names
+
+
+def _dataclass_jsonable(obj: Any, kind: type) -> dict[str, Any]:
+    names = _field_names(kind)
+    omit = _OMIT_DEFAULTS[kind]
+    if not omit:
+        return {name: _jsonable(getattr(obj, name)) for name in names}
+    result = {}
+    for name in names:
+        value = getattr(obj, name)
+        if name in omit and value == omit[name]:
+            continue
+        result[name] = _jsonable(value)
+    return result
 
 
 @lru_cache(maxsize=4096)
 def _place_jsonable(place: Place) -> dict[str, Any]:
     # Thousands of trips share a few hundred places; equal places give equal text, so caching is safe.
-    return {name: _jsonable(getattr(place, name)) for name in _field_names(Place)}
+    return _dataclass_jsonable(place, Place)
 
 
 def _jsonable(obj: Any) -> Any:
@@ -77,7 +95,7 @@ def _jsonable(obj: Any) -> Any:
     if kind is Place:
         return dict(_place_jsonable(obj))  # a copy: the cached dict must never be handed out
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: _jsonable(getattr(obj, name)) for name in _field_names(kind)}
+        return _dataclass_jsonable(obj, kind)
     if isinstance(obj, Mapping):
         return {str(key): _jsonable(value) for key, value in obj.items()}
     if isinstance(obj, list | tuple):
@@ -95,6 +113,9 @@ def _dumps(jsonable: Any) -> str:
     return json.dumps(jsonable, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_METHOD_2 = "zhonghe-method/2"  # factors.METHOD_2; not imported, factors imports this module
+
+
 def sha256_hex(text: str) -> str:
     """sha256 hex digest of ``text`` encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -104,7 +125,9 @@ def inventory_hash(activities: Sequence[Activity | TravelActivity], release: Fac
     """sha256 hex of the activity data, the release's content hash and the method version.
 
     Invariants: independent of the order of ``activities`` (they are sorted by ref); changes when
-    any quantity, distance, place, factor or the method version changes. Each activity is tagged
+    any quantity, distance, place, factor or the method version changes. Fields added after
+    zhonghe-method/1 are left out while at their default, and Place.country is left out for
+    method/1 releases, so inventories of CQ-2025 keep their hash. Each activity is tagged
     with its kind so an ``Activity`` and a ``TravelActivity`` can never collide. Raises
     ``InvalidActivity`` on duplicate refs (the order would then be ambiguous).
     """
@@ -112,8 +135,17 @@ def inventory_hash(activities: Sequence[Activity | TravelActivity], release: Fac
     for previous, current in zip(ordered, ordered[1:], strict=False):
         if previous.ref == current.ref:
             raise InvalidActivity(f"duplicate activity ref {current.ref!r}")
+    activities_json = [{"kind": type(item).__name__, **_jsonable(item)} for item in ordered]
+    if release.method_version != _METHOD_2:
+        # zhonghe-method/1 ignores Place.country (the places lookup fills it for airports): leave it
+        # out, so an inventory frozen before it existed hashes the same when rebuilt from its records.
+        for item in activities_json:
+            for end in ("origin", "destination"):
+                place = item.get(end)
+                if isinstance(place, dict):
+                    place.pop("country", None)
     payload = {
-        "activities": [{"kind": type(item).__name__, **_jsonable(item)} for item in ordered],
+        "activities": activities_json,
         "release_hash": release.content_hash(),
         "method_version": release.method_version,
     }
