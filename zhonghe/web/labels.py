@@ -36,6 +36,9 @@ TRAVEL_MODE_LABELS = {
     "car": _("小汽车（自驾）"),
 }
 
+# A meter reading with green power splits into two lines; a flight's radiative forcing is a line of its own.
+PART_LABELS = {"green": _("绿电部分"), "residual": _("电网部分"), "rf": _("辐射强迫")}
+
 FACTOR_LABELS = {
     "electricity.grid": _("电网电力（重庆）"),
     "electricity.green_certified": _("绿色电力（绿电/绿证）"),
