@@ -3,16 +3,21 @@
 Re-exports the public API so callers can write ``from zhonghe.engine import calculate_footprint``.
 """
 
-from .activities import Activity, Category, Place, TravelActivity, TravelMode
+from .activities import Activity, Cabin, Category, Phase, Place, Quality, TravelActivity, TravelMode, VehicleFuel
 from .distance import great_circle_km, travel_distance_km
 from .errors import EngineError, InvalidActivity, InvalidRelease, UnitMismatch, UnknownFactor, UnknownRelease
 from .factors import DistanceRule, EmissionFactor, FactorRelease, parse_release
-from .footprint import Footprint, FootprintLine, calculate_footprint
+from .footprint import AccountingOptions, Footprint, FootprintLine, calculate_footprint
 from .hashing import canonical_json, inventory_hash
 from .units import convert_quantity
 
 __all__ = [
+    "AccountingOptions",
     "Activity",
+    "Cabin",
+    "Phase",
+    "Quality",
+    "VehicleFuel",
     "Category",
     "DistanceRule",
     "EmissionFactor",

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast, get_args
 
 from .activities import Category, TravelMode
+from .cited import CitedValue, parse_cited, parse_percent
 from .errors import InvalidRelease, UnitMismatch, UnknownFactor
 from .hashing import canonical_json, sha256_hex
 from .units import normalize_unit
+
+if TYPE_CHECKING:
+    from .release_v2 import Method2Parts
 
 GasBasis = Literal["CO2", "CO2e"]
 Boundary = Literal["direct", "life-cycle", "not stated"]
@@ -52,6 +56,13 @@ class EmissionFactor:
     note: str = ""
     density_kg_per_l: Decimal | None = None
     per_vehicle: bool = False
+    # zhonghe-method/2: English citation, 95 % uncertainty and cited parameters (density, NCV, CH4 and
+    # N2O per TJ, sheet mass...) of the factor. Left out of the release hash while at their defaults.
+    source_en: str = ""
+    uncertainty_pct: Decimal | None = None
+    params: Mapping[str, CitedValue] = field(default_factory=dict, hash=False)
+
+    HASH_OMIT_DEFAULTS: ClassVar[dict[str, object]] = {"source_en": "", "uncertainty_pct": None, "params": {}}
 
     def __post_init__(self) -> None:
         where = f"factor {self.key!r}"
@@ -76,6 +87,11 @@ class DistanceRule:
     multiplier: Decimal
     add_km: Decimal
     source: str
+    source_en: str = ""
+    doc_no: str = ""
+    year: int | None = None
+
+    HASH_OMIT_DEFAULTS: ClassVar[dict[str, object]] = {"source_en": "", "doc_no": "", "year": None}
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,12 @@ class FactorRelease:
     default_car_occupancy: Decimal
     title_en: str = ""
     notes: tuple[str, ...] = ()
+    # zhonghe-method/2 parts (see release_v2.py); empty for method/1 releases and then left out of
+    # the content hash, so CQ-2025 keeps its hash.
+    notes_en: tuple[str, ...] = ()
+    method2: Method2Parts | None = field(default=None, hash=False)
+
+    HASH_OMIT_DEFAULTS: ClassVar[dict[str, object]] = {"notes_en": (), "method2": None}
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "factors", MappingProxyType(dict(self.factors)))
@@ -128,6 +150,8 @@ class FactorRelease:
         return cast(str, cached)
 
 
+METHOD_1 = "zhonghe-method/1"
+METHOD_2 = "zhonghe-method/2"
 _RELEASE_FIELDS = {
     "code", "title", "title_en", "published", "method_version", "gwp_set", "default_car_occupancy",
     "notes", "factors", "distance_rules",
@@ -136,7 +160,9 @@ _FACTOR_FIELDS = {
     "value", "unit", "activity_unit", "gas_basis", "year", "source", "doc_no", "url", "boundary",
     "reliability", "note", "density_kg_per_l", "per_vehicle",
 }  # fmt: skip
+_FACTOR_FIELDS_2 = {"source_en", "uncertainty_pct", "params"}
 _RULE_FIELDS = {"multiplier", "add_km", "source"}
+_RULE_FIELDS_2 = {"source_en", "doc_no", "year"}
 _TRAVEL_MODES = {member.value for member in TravelMode}
 
 
@@ -186,8 +212,15 @@ def _check_key(key: str, where: str) -> None:
     category = key.split(".", 1)[0]
     if category not in {member.value for member in Category}:
         raise InvalidRelease(f"{where}: {category!r} is not a category")
-    if category == Category.TRAVEL and key.split(".", 1)[1] not in _TRAVEL_MODES:
-        raise InvalidRelease(f"{where}: {key.split('.', 1)[1]!r} is not a travel mode")
+    if category == Category.TRAVEL and travel_mode_of(key) is None:
+        raise InvalidRelease(f"{where}: {key.split('.', 1)[1]!r} is not a travel mode (or mode_variant)")
+
+
+def travel_mode_of(key: str) -> str | None:
+    """The travel mode of ``travel.<mode>`` or ``travel.<mode>_<variant>`` (``travel.car_petrol``)."""
+    name = key.split(".", 1)[1] if "." in key else key
+    candidates = [mode for mode in _TRAVEL_MODES if name == mode or name.startswith(mode + "_")]
+    return max(candidates, key=len) if candidates else None
 
 
 def _parse_year(item: Mapping[str, Any], where: str) -> int:
@@ -209,10 +242,15 @@ def _parse_activity_unit(item: Mapping[str, Any], where: str) -> str:
     return activity_unit
 
 
-def _parse_factor(key: str, data: object) -> EmissionFactor:
+def _parse_factor(key: str, data: object, method: str) -> EmissionFactor:
     where = f"factor {key!r}"
     _check_key(key, where)
-    item = _check_fields(data, _FACTOR_FIELDS, {"note", "density_kg_per_l", "per_vehicle"}, where)
+    if method == METHOD_2:
+        item = _check_fields(
+            data, _FACTOR_FIELDS | _FACTOR_FIELDS_2, {"note", "density_kg_per_l", "per_vehicle", "params"}, where
+        )
+    else:
+        item = _check_fields(data, _FACTOR_FIELDS, {"note", "density_kg_per_l", "per_vehicle"}, where)
     per_vehicle = item.get("per_vehicle", False)
     if not isinstance(per_vehicle, bool):
         raise InvalidRelease(f"{where}: per_vehicle must be true or false")
@@ -235,19 +273,37 @@ def _parse_factor(key: str, data: object) -> EmissionFactor:
         note=note,
         density_kg_per_l=_decimal(item, "density_kg_per_l", where) if has_density else None,
         per_vehicle=per_vehicle,
+        **(_factor_extras(item, where) if method == METHOD_2 else {}),
     )
 
 
-def _parse_rule(mode: str, data: object) -> DistanceRule:
+def _factor_extras(item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    params = item.get("params", {})
+    if not isinstance(params, Mapping):
+        raise InvalidRelease(f"{where}: params must be an object of cited values")
+    return {
+        "source_en": _text(item, "source_en", where),
+        "uncertainty_pct": parse_percent(item.get("uncertainty_pct"), f"{where}: uncertainty_pct"),
+        "params": {name: parse_cited(value, f"{where}: params.{name}") for name, value in params.items()},
+    }
+
+
+def _parse_rule(mode: str, data: object, method: str) -> DistanceRule:
     where = f"distance rule {mode!r}"
     if mode not in _TRAVEL_MODES:
         raise InvalidRelease(f"{where}: not a travel mode")
-    item = _check_fields(data, _RULE_FIELDS, set(), where)
+    two = method == METHOD_2
+    item = _check_fields(data, _RULE_FIELDS | (_RULE_FIELDS_2 if two else set()), set(), where)
     multiplier, add_km = _decimal(item, "multiplier", where), _decimal(item, "add_km", where)
     if multiplier < 1 or add_km < 0:
         # A detour convention only ever lengthens the great-circle distance.
         raise InvalidRelease(f"{where}: multiplier must be ≥ 1 and add_km ≥ 0")
-    return DistanceRule(TravelMode(mode), multiplier, add_km, _text(item, "source", where))
+    rule = DistanceRule(TravelMode(mode), multiplier, add_km, _text(item, "source", where))
+    if not two:
+        return rule
+    year = _parse_year(item, where)
+    return DistanceRule(rule.mode, multiplier, add_km, rule.source, _text(item, "source_en", where),
+                        _text(item, "doc_no", where), year)  # fmt: skip
 
 
 def _parse_mapping(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -266,7 +322,13 @@ def parse_release(data: Mapping[str, Any]) -> FactorRelease:
     Numbers are parsed with ``Decimal(str(x))``, never through float arithmetic.
     """
     where = "release"
-    item = _check_fields(data, _RELEASE_FIELDS, {"title_en", "notes"}, where)
+    method = data.get("method_version") if isinstance(data, Mapping) else None
+    if method == METHOD_2:
+        from .release_v2 import RELEASE_FIELDS_2, parse_method2
+
+        item = _check_fields(data, _RELEASE_FIELDS | RELEASE_FIELDS_2, {"title_en", "notes"}, where)
+    else:
+        item = _check_fields(data, _RELEASE_FIELDS, {"title_en", "notes"}, where)
     code = _text(item, "code", where)
     try:
         published = date.fromisoformat(_text(item, "published", where))
@@ -278,9 +340,9 @@ def parse_release(data: Mapping[str, Any]) -> FactorRelease:
     occupancy = _decimal(item, "default_car_occupancy", where)
     if occupancy < 1:
         raise InvalidRelease(f"{where}: default_car_occupancy must be at least 1 person")
-    factors = {key: _parse_factor(key, value) for key, value in _parse_mapping(item, "factors").items()}
-    rules = {mode: _parse_rule(mode, value) for mode, value in _parse_mapping(item, "distance_rules").items()}
-    unruled = sorted(key for key in factors if key.startswith("travel.") and key[7:] not in rules)
+    factors = {key: _parse_factor(key, value, str(method)) for key, value in _parse_mapping(item, "factors").items()}
+    rules = {mode: _parse_rule(mode, v, str(method)) for mode, v in _parse_mapping(item, "distance_rules").items()}
+    unruled = sorted(key for key in factors if key.startswith("travel.") and travel_mode_of(key) not in rules)
     if unruled:
         raise InvalidRelease(f"{where}: travel factor(s) without a distance rule: {', '.join(unruled)}")
     return FactorRelease(
@@ -294,4 +356,5 @@ def parse_release(data: Mapping[str, Any]) -> FactorRelease:
         distance_rules=rules,
         default_car_occupancy=occupancy,
         notes=tuple(notes),
+        **(parse_method2(item, factors) if method == METHOD_2 else {}),
     )

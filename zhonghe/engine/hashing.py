@@ -43,19 +43,37 @@ def decimal_text(number: Decimal) -> str:
 
 # Field names per dataclass type: dataclasses.fields() is slow enough to dominate hashing 10^4 rows.
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Per type, the fields added after zhonghe-method/1 and the default at which each is left out, so
+# that data (and releases) written before those fields existed keep their hashes byte for byte.
+_OMIT_DEFAULTS: dict[type, dict[str, object]] = {}
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(kind)
     if names is None:
         names = _FIELD_NAMES[kind] = tuple(item.name for item in dataclasses.fields(kind))
+        _OMIT_DEFAULTS[kind] = dict(getattr(kind, "HASH_OMIT_DEFAULTS", {}))
     return names
+
+
+def _dataclass_jsonable(obj: Any, kind: type) -> dict[str, Any]:
+    names = _field_names(kind)
+    omit = _OMIT_DEFAULTS[kind]
+    if not omit:
+        return {name: _jsonable(getattr(obj, name)) for name in names}
+    result = {}
+    for name in names:
+        value = getattr(obj, name)
+        if name in omit and value == omit[name]:
+            continue
+        result[name] = _jsonable(value)
+    return result
 
 
 @lru_cache(maxsize=4096)
 def _place_jsonable(place: Place) -> dict[str, Any]:
     # Thousands of trips share a few hundred places; equal places give equal text, so caching is safe.
-    return {name: _jsonable(getattr(place, name)) for name in _field_names(Place)}
+    return _dataclass_jsonable(place, Place)
 
 
 def _jsonable(obj: Any) -> Any:
@@ -77,7 +95,7 @@ def _jsonable(obj: Any) -> Any:
     if kind is Place:
         return dict(_place_jsonable(obj))  # a copy: the cached dict must never be handed out
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: _jsonable(getattr(obj, name)) for name in _field_names(kind)}
+        return _dataclass_jsonable(obj, kind)
     if isinstance(obj, Mapping):
         return {str(key): _jsonable(value) for key, value in obj.items()}
     if isinstance(obj, list | tuple):

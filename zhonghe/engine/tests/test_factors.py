@@ -59,7 +59,7 @@ def test_content_hash_is_stable_and_tracks_every_value():
     changed = release_data()
     changed["factors"]["electricity.grid"]["value"] = "0.5582"
     assert parse_release(changed).content_hash() != base
-    assert make_release(method_version="zhonghe-method/2").content_hash() != base
+    assert make_release(method_version="zhonghe-method/1b").content_hash() != base
     rules = release_data()["distance_rules"]
     rules["flight_domestic"]["add_km"] = "96"
     assert make_release(distance_rules=rules).content_hash() != base

@@ -81,7 +81,7 @@ def test_car_is_per_vehicle_and_shared_by_the_occupancy():
 
 def test_bus_is_per_passenger_and_ignores_occupancy_rules():
     assert total_of(TravelActivity("b", TravelMode.BUS, 40, distance_km=D("25"))) == D("53.000")  # 1000 pkm × 0.053
-    with pytest.raises(InvalidActivity, match="occupancy applies to cars only"):
+    with pytest.raises(InvalidActivity, match="b: occupancy applies to car, taxi and coach only"):
         TravelActivity("b", TravelMode.BUS, 40, distance_km=D("25"), occupancy=D("2"))
 
 
