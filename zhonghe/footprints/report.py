@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from zhonghe.engine.errors import EngineError
+from zhonghe.engine.factors import METHOD_2
+from zhonghe.engine.footprint import Footprint
 from zhonghe.events.models import ActivityCategory, Phase
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.selectors import inventory_footprint
@@ -40,6 +42,10 @@ class InventoryReport:
     factors: list[dict[str, Any]]  # each factor used once, with its citation
     distance_methods: list[tuple[str, str]] = field(default_factory=list)  # (English, Chinese) per travel line
     options: dict[str, Any] = field(default_factory=dict)
+    # What the method applied (from recomputing the version with its release); None when not recomputed.
+    gwp_set: str | None = None
+    radiative_forcing: bool | None = None
+    grid: str | None = None
 
 
 def _ordered(totals: dict[str, Any], order: list[str]) -> list[tuple[str, Decimal]]:
@@ -47,14 +53,20 @@ def _ordered(totals: dict[str, Any], order: list[str]) -> list[tuple[str, Decima
     return [(key, Decimal(str(totals[key]))) for key in known]
 
 
-def _range(inventory: InventoryVersion) -> tuple[Decimal, Decimal] | None:
-    if inventory.range_low_kg_co2e is not None and inventory.range_high_kg_co2e is not None:
-        return inventory.range_low_kg_co2e, inventory.range_high_kg_co2e
+def _recomputed(inventory: InventoryVersion) -> Footprint | None:
     try:
-        low_kg, high_kg = inventory_footprint(inventory).range_95_kg_co2e
+        return inventory_footprint(inventory)
     except EngineError:  # the release is no longer shipped: the report says "not stated"
         return None
-    return low_kg, high_kg
+
+
+def _range(inventory: InventoryVersion, footprint: Footprint | None) -> tuple[Decimal, Decimal] | None:
+    """The stored 95 % range; method/1 releases carry no uncertainty data, so they state none."""
+    if inventory.range_low_kg_co2e is not None and inventory.range_high_kg_co2e is not None:
+        return inventory.range_low_kg_co2e, inventory.range_high_kg_co2e
+    if footprint is None or footprint.method_version != METHOD_2:
+        return None
+    return footprint.range_95
 
 
 def _phase_totals(inventory: InventoryVersion) -> dict[str, Decimal]:
@@ -72,9 +84,9 @@ def _source_totals(inventory: InventoryVersion) -> dict[str, Decimal]:
     return totals
 
 
-def inventory_report(inventory: InventoryVersion, *, with_range: bool = True) -> InventoryReport:
+def inventory_report(inventory: InventoryVersion, *, recompute: bool = True) -> InventoryReport:
     """The report's content. By-source and by-phase totals are summed from the frozen lines, so they add up
-    to the version's total to the gram (a version's stored totals are the same sums). `with_range=False`
+    to the version's total to the gram (a version's stored totals are the same sums). `recompute=False`
     skips recomputing old versions for their 95 % range (the page's charts do not show it)."""
     categories, phases = list(ActivityCategory.values), list(Phase.values)
     lines = sorted(
@@ -87,6 +99,7 @@ def inventory_report(inventory: InventoryVersion, *, with_range: bool = True) ->
     factors: dict[str, dict[str, Any]] = {}
     for line in lines:
         factors.setdefault(line["factor_key"], {name: line.get(name, "") for name in FACTOR_FIELDS})
+    footprint = _recomputed(inventory) if recompute else None
     methods = [
         (line["distance_method"], line.get("distance_method_zh", "")) for line in lines if line.get("distance_method")
     ]
@@ -95,9 +108,12 @@ def inventory_report(inventory: InventoryVersion, *, with_range: bool = True) ->
         total_kg_co2e=inventory.total_kg_co2e,
         by_source_kg=_ordered(_source_totals(inventory), categories),
         by_phase_kg=_ordered(_phase_totals(inventory), phases),
-        range_95_kg_co2e=_range(inventory) if with_range else None,
+        range_95_kg_co2e=_range(inventory, footprint),
         lines=lines,
         factors=list(factors.values()),
         distance_methods=methods,
         options=dict(inventory.options),
+        gwp_set=footprint.gwp_set if footprint else None,
+        radiative_forcing=footprint.radiative_forcing if footprint else None,
+        grid=footprint.grid if footprint else None,
     )

@@ -12,7 +12,7 @@ from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.data.factor_releases import load_release
 from zhonghe.engine.errors import EngineError
-from zhonghe.engine.factors import FactorRelease
+from zhonghe.engine.factors import METHOD_2, FactorRelease
 from zhonghe.engine.footprint import Footprint, calculate_footprint
 from zhonghe.engine.hashing import inventory_hash
 from zhonghe.events import workflow
@@ -156,7 +156,8 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
     release = current_release()
     activities = [to_engine(r) for r in records]
     footprint = _compute(records, release, event)
-    low_kg, high_kg = footprint.range_95_kg_co2e
+    # Method/1 releases carry no uncertainty data: no range is stored rather than a zero-width one.
+    low_kg, high_kg = footprint.range_95 if footprint.method_version == METHOD_2 else (None, None)
     data_hash = inventory_hash(activities, release)
     latest = event.inventories.order_by("-version").first()
     if latest is not None and latest.data_hash == data_hash:

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from zhonghe.data.places import UnknownPlace, airport_place, city_place
 from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.data.places import UnknownPlace, airport_place, city_place
 from zhonghe.engine.activities import (
     Activity,
     Cabin,

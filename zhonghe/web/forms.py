@@ -120,8 +120,11 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
 class AccountingFieldsForm(OnceForm):
     """When the emission happens and how the quantity is known: asked of every activity."""
 
-    phase = forms.ChoiceField(label=_("阶段"), choices=Phase.choices, initial=Phase.HOLDING)
-    quality = forms.ChoiceField(label=_("数据质量"), choices=DataQuality.choices, initial=DataQuality.ESTIMATED)
+    # Not required: a form posted without them (an older page, a script) gets the service's defaults.
+    phase = forms.ChoiceField(label=_("阶段"), choices=Phase.choices, initial=Phase.HOLDING, required=False)
+    quality = forms.ChoiceField(
+        label=_("数据质量"), choices=DataQuality.choices, initial=DataQuality.ESTIMATED, required=False
+    )
 
 
 class QuantityActivityForm(AccountingFieldsForm):

@@ -211,7 +211,7 @@ def inventory_report_page(actor: Actor, code, version: object) -> InventoryRepor
 
 def inventory_chart_data(inventory) -> dict:
     """kg CO2e by source and by phase for the page's ECharts (strings: the page never rounds through floats)."""
-    report = inventory_report(inventory, with_range=False)
+    report = inventory_report(inventory, recompute=False)
     return {
         "by_source": [{"name": category_text(k), "kg": str(kg)} for k, kg in report.by_source_kg],
         "by_phase": [{"name": phase_text(k), "kg": str(kg)} for k, kg in report.by_phase_kg],

@@ -106,19 +106,28 @@ def _summary(report: InventoryReport) -> list[tuple[str, str]]:
 
 def _method(report: InventoryReport) -> list[tuple[str, str]]:
     options = report.options
-    province = options.get("venue_province", "50")
-    grid = {"provincial": _("省级电网平均排放因子"), "national": _("全国电网平均排放因子"), "regional": _("区域电网排放因子")}
+    province = options.get("venue_province", "50") or "—"
+    grids = {
+        "provincial": _("省级电网平均排放因子"),
+        "national": _("全国电网平均排放因子"),
+        "regional": _("区域电网排放因子"),
+    }
+    grid = str(grids.get(options.get("grid", "provincial"), options.get("grid", "")))
+    if report.radiative_forcing is None:
+        rf = _("按因子版本的缺省设置")
+    else:
+        rf = _("计入（单列为辐射强迫行）") if report.radiative_forcing else _("不计入")
+    gwp = report.gwp_set or _("排放因子以二氧化碳当量发布（因子版本未单列温室气体）")
     rows = [
         (_("核算方法"), report.inventory.method_version),
-        (_("电网排放因子"), f"{grid.get(options.get('grid', 'provincial'), options.get('grid', ''))} ({province or '—'})"),
         (
-            _("航空辐射强迫"),
-            _("按因子版本的缺省设置")
-            if options.get("radiative_forcing") is None
-            else (_("计入") if options.get("radiative_forcing") else _("不计入")),
+            _("电网排放因子"),
+            _("%(grid)s（举办地省级行政区代码 %(province)s）") % {"grid": grid, "province": province or "—"},
         ),
-        (_("全球增温潜势"), _("按因子版本的全球增温潜势（GWP）取值换算为二氧化碳当量")),
-        (_("距离"), _("申报距离，或起讫地点大圆距离加绕行修正；往返 × 2")),
+        (_("航空辐射强迫"), str(rf)),
+        (_("全球增温潜势"), str(gwp)),
+        (_("距离"), _("申报距离，或起讫地点之间的距离乘以绕行系数；往返 × 2")),
+        (_("不确定性"), _("95% 置信区间按数据质量等级的不确定性合成") if report.range_95_kg_co2e else _("未给出")),
     ]
     seen: set[str] = set()
     for english, chinese_text in report.distance_methods:

@@ -83,7 +83,10 @@ def _story(tables: ReportTables, st, font: str) -> list:
     summary.setStyle(FIELDS_TABLE_STYLE)
     by_charts = Table(
         [
-            [_totals_table(_("排放源"), tables.by_source, st, tables.total_kg_co2e), _bar_chart(tables.by_source, font)],
+            [
+                _totals_table(_("排放源"), tables.by_source, st, tables.total_kg_co2e),
+                _bar_chart(tables.by_source, font),
+            ],
             [_totals_table(_("阶段"), tables.by_phase, st, tables.total_kg_co2e), _bar_chart(tables.by_phase, font)],
         ],
         colWidths=[WIDTH / 2, WIDTH / 2],

@@ -172,7 +172,9 @@ def test_the_new_accounting_inputs_are_accepted_and_returned(api_for, actors):
 )
 def test_bad_new_inputs_are_422_naming_the_field(api_for, actors, extra, field):
     event = event_for(actors.organiser)
-    error = assert_envelope(api_for("organiser").post(f"/events/{event.code}/activities", {**ELECTRICITY, **extra}), 422)
+    error = assert_envelope(
+        api_for("organiser").post(f"/events/{event.code}/activities", {**ELECTRICITY, **extra}), 422
+    )
     assert field in error["fields"], error
     assert ActivityRecord.objects.count() == 0
 

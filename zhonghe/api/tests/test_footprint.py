@@ -149,4 +149,3 @@ def test_a_key_is_not_needed_but_a_bad_one_is_ignored(client, actors):
     response = Api(client, "zh_bogus_key").post("/footprint", {"activities": [ELECTRICITY]})
     assert response.status_code == 200, response.content
     assert ActivityRecord.objects.count() == 0 and InventoryVersion.objects.count() == 0
-
