@@ -136,6 +136,7 @@ class ActivityCategory(models.TextChoices):
     MATERIALS = "materials", _("物料")
     WASTE = "waste", _("废弃物")
     WATER = "water", _("用水")
+    FREIGHT = "freight", _("货运")
 
 
 class PlaceKind(models.TextChoices):

@@ -34,6 +34,7 @@ MAX_OCCUPANCY = Decimal("100")
 MAX_CERTIFICATES = 1000
 MAX_CERTIFICATE_ID = 64
 GREEN_FIELDS = ("green_kwh", "green_share", "green_certificates")
+GRID_KEY = "electricity.grid"
 
 
 def _refuse(message: str, field: str, value: object) -> ValidationFailed:
@@ -124,6 +125,21 @@ def _clean_green(record: ActivityRecord, fields: dict) -> None:
         raise _refuse(_("绿电电量不能为负数"), "green_kwh", record.green_kwh)
 
 
+def default_unit(release: FactorRelease, factor_key: str) -> str:
+    """The unit a quantity is taken in when none is given: the factor's activity unit.
+
+    `electricity.grid` names no single factor in method/2 releases (the engine picks the venue province's grid
+    factor); its unit is that of the release's grid factors. Raises ValidationFailed for an unknown key.
+    """
+    try:
+        return release.factor(factor_key).activity_unit
+    except EngineError as exc:
+        grid = sorted(key for key in release.factors if key.startswith(GRID_KEY + "_"))
+        if factor_key == GRID_KEY and grid:
+            return release.factor(grid[0]).activity_unit
+        raise engine_refusal(exc, factor_key=factor_key) from exc
+
+
 def activity_record_build(
     *, event: Event | None, stage: str, category: str, fields: dict, release: FactorRelease
 ) -> ActivityRecord:
@@ -147,11 +163,7 @@ def activity_record_build(
     record.quantity = clean_decimal(fields.get("quantity"), "quantity")
     if record.quantity is None:
         raise ValidationFailed(_("请填写数量"), fields={"quantity": "required"})
-    try:
-        default_unit = release.factor(record.factor_key).activity_unit
-    except EngineError as exc:
-        raise engine_refusal(exc, factor_key=record.factor_key) from exc
-    record.unit = str(fields.get("unit") or default_unit)
+    record.unit = str(fields.get("unit") or default_unit(release, record.factor_key))
     _clean_green(record, fields)
     if record.green_kwh is not None and record.unit in ("kWh", "度") and record.green_kwh > record.quantity:
         raise _refuse(_("绿电电量不能超过用电量"), "green_kwh", record.green_kwh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -18,7 +19,7 @@ from zhonghe.events.models import (
     PlaceKind,
     VehicleFuel,
 )
-from zhonghe.footprints.records import ROUND_TRIP_DEFAULT
+from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
@@ -105,12 +106,23 @@ class PlanForm(BootstrapForm):
     offset_plan = forms.CharField(label=_("抵消计划"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+GRID_TABLE = re.compile(r"^electricity\.grid_(p\d\d|national|region_\w+)$")
+VENUE_GRID = "electricity.grid_p50"  # the platform's venues are in Chongqing (adcode 50)
+
+
 def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
     """Non-travel factors grouped by category: "label · value unit · source (year)"."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for key, f in release.factors.items():
         category = key.split(".", 1)[0]
-        if category == ActivityCategory.TRAVEL:
+        if category == ActivityCategory.TRAVEL or category not in ActivityCategory.values:
+            continue
+        if GRID_TABLE.match(key):
+            # Method/2: one choice "electricity.grid"; the engine takes the venue province's factor.
+            if key == VENUE_GRID:
+                groups.setdefault(category, []).insert(
+                    0, (GRID_KEY, f"{factor_label(GRID_KEY)} · {f.value} {unit_text(f.unit)}")
+                )
             continue
         text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {f.source[:48]} ({f.year})"
         groups.setdefault(category, []).append((key, text))
