@@ -301,7 +301,9 @@ def _parse_rule(mode: str, data: object, method: str) -> DistanceRule:
     rule = DistanceRule(TravelMode(mode), multiplier, add_km, _text(item, "source", where))
     if not two:
         return rule
-    year = _parse_year(item, where)
+    year = item["year"]
+    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100:
+        raise InvalidRelease(f"{where}: year must be a whole year, got {year!r}")
     return DistanceRule(rule.mode, multiplier, add_km, rule.source, _text(item, "source_en", where),
                         _text(item, "doc_no", where), year)  # fmt: skip
 

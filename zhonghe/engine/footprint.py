@@ -111,7 +111,7 @@ class Footprint:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.lines))
-        if _sum_kg(line.kg_co2e for line in self.lines) != self.total_kg_co2e:
+        if sum_kg(line.kg_co2e for line in self.lines) != self.total_kg_co2e:
             raise EngineError("footprint total does not equal the sum of its lines")
         keys = [(line.ref, line.part) for line in self.lines]
         if len(set(keys)) != len(keys):
@@ -179,7 +179,7 @@ class Footprint:
         return {category: kg for category, kg in totals.items() if category in present}
 
 
-def _sum_kg(values: Iterable[Decimal]) -> Decimal:
+def sum_kg(values: Iterable[Decimal]) -> Decimal:
     total = Decimal("0.000")
     with localcontext(DECIMAL_CONTEXT):
         for value in values:
@@ -205,7 +205,7 @@ def _refuse_method2_inputs(
             raise InvalidActivity(f"{item.ref}: {field_name}: release {release.code} has no factors by {field_name}")
 
 
-def _route(activity: Activity | TravelActivity) -> str:
+def route(activity: Activity | TravelActivity) -> str:
     # A travel line without a description still says where it went, so reports stay readable.
     if isinstance(activity, TravelActivity) and activity.origin and activity.destination:
         return f"{activity.origin.name} → {activity.destination.name}"
@@ -223,7 +223,7 @@ def _line(
     return FootprintLine(
         ref=activity.ref,
         category=activity.category,
-        description=activity.description or _route(activity),
+        description=activity.description or route(activity),
         quantity=quantity,
         unit=factor.activity_unit,
         factor_key=factor.key,
@@ -313,5 +313,5 @@ def calculate_footprint(
         release_hash=release.content_hash(),
         method_version=release.method_version,
         lines=tuple(lines),
-        total_kg_co2e=_sum_kg(line.kg_co2e for line in lines),
+        total_kg_co2e=sum_kg(line.kg_co2e for line in lines),
     )

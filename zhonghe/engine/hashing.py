@@ -113,6 +113,9 @@ def _dumps(jsonable: Any) -> str:
     return json.dumps(jsonable, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_METHOD_2 = "zhonghe-method/2"  # factors.METHOD_2; not imported, factors imports this module
+
+
 def sha256_hex(text: str) -> str:
     """sha256 hex digest of ``text`` encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -122,7 +125,9 @@ def inventory_hash(activities: Sequence[Activity | TravelActivity], release: Fac
     """sha256 hex of the activity data, the release's content hash and the method version.
 
     Invariants: independent of the order of ``activities`` (they are sorted by ref); changes when
-    any quantity, distance, place, factor or the method version changes. Each activity is tagged
+    any quantity, distance, place, factor or the method version changes. Fields added after
+    zhonghe-method/1 are left out while at their default, and Place.country is left out for
+    method/1 releases, so inventories of CQ-2025 keep their hash. Each activity is tagged
     with its kind so an ``Activity`` and a ``TravelActivity`` can never collide. Raises
     ``InvalidActivity`` on duplicate refs (the order would then be ambiguous).
     """
@@ -130,8 +135,17 @@ def inventory_hash(activities: Sequence[Activity | TravelActivity], release: Fac
     for previous, current in zip(ordered, ordered[1:], strict=False):
         if previous.ref == current.ref:
             raise InvalidActivity(f"duplicate activity ref {current.ref!r}")
+    activities_json = [{"kind": type(item).__name__, **_jsonable(item)} for item in ordered]
+    if release.method_version != _METHOD_2:
+        # zhonghe-method/1 ignores Place.country (the places lookup fills it for airports): leave it
+        # out, so an inventory frozen before it existed hashes the same when rebuilt from its records.
+        for item in activities_json:
+            for end in ("origin", "destination"):
+                place = item.get(end)
+                if isinstance(place, dict):
+                    place.pop("country", None)
     payload = {
-        "activities": [{"kind": type(item).__name__, **_jsonable(item)} for item in ordered],
+        "activities": activities_json,
         "release_hash": release.content_hash(),
         "method_version": release.method_version,
     }

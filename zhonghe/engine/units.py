@@ -45,6 +45,12 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "vehicle-km": ("vehicle-km", Decimal("1")),
     "room-night": ("room-night", Decimal("1")),
     "meal": ("meal", Decimal("1")),
+    # zhonghe-method/2 additions: freight work, sheets of paper (to kg through a cited sheet mass),
+    # bottles and printed copies (counted items with factors of their own).
+    "tonne-km": ("tonne-km", Decimal("1")),
+    "sheet": ("sheet", Decimal("1")),
+    "bottle": ("bottle", Decimal("1")),
+    "copy": ("copy", Decimal("1")),
 }
 
 # Spellings met in spreadsheets and Chinese documents, mapped onto the canonical names above.
@@ -57,18 +63,29 @@ _ALIASES: dict[str, str] = {
     "万nm3": "wan_nm3", "万Nm3": "wan_nm3", "万Nm³": "wan_nm3", "10^4 Nm3": "wan_nm3", "10^4Nm3": "wan_nm3",
     "pkm": "passenger-km", "vkm": "vehicle-km", "room_night": "room-night", "间夜": "room-night",
     "份": "meal", "餐": "meal",
+    "千瓦时": "kWh", "千瓦·时": "kWh", "兆瓦时": "MWh", "tkm": "tonne-km", "t-km": "tonne-km", "t·km": "tonne-km",
+    "吨公里": "tonne-km", "吨·公里": "tonne-km", "张": "sheet", "sheets": "sheet", "瓶": "bottle",
+    "bottles": "bottle", "册": "copy", "本": "copy", "copies": "copy", "标方": "Nm3",
 }  # fmt: skip
 
 _MASS_PER_VOLUME_KG_PER_L = ("mass", "volume")
 
 
 def normalize_unit(unit: str) -> str:
-    """Return the canonical spelling of ``unit``; raise ``UnitMismatch`` when it is not known."""
+    """Return the canonical spelling of ``unit``; raise ``UnitMismatch`` naming the accepted ones."""
     stripped = unit.strip()
     canonical = _ALIASES.get(stripped, stripped)
     if canonical not in _UNITS:
-        raise UnitMismatch(f"unknown unit {unit!r}; known units: {', '.join(sorted(_UNITS))}")
+        raise UnitMismatch(
+            f"unknown unit {unit!r}; accepted units: {', '.join(sorted(_UNITS))} "
+            f"(also written: {', '.join(sorted(_ALIASES))})"
+        )
     return canonical
+
+
+def accepted_units() -> dict[str, str]:
+    """Every accepted spelling → its canonical unit (canonical names map to themselves)."""
+    return {**{unit: unit for unit in _UNITS}, **_ALIASES}
 
 
 def quantize_kg(kg: Decimal) -> Decimal:
@@ -102,14 +119,23 @@ def require_finite_decimal(value: object, what: str) -> Decimal:
 
 
 def convert_quantity(
-    quantity: Decimal, from_unit: str, to_unit: str, *, density_kg_per_l: Decimal | None = None
+    quantity: Decimal,
+    from_unit: str,
+    to_unit: str,
+    *,
+    density_kg_per_l: Decimal | None = None,
+    kg_per_sheet: Decimal | None = None,
+    gas_m3_as_nm3: bool = False,
 ) -> Decimal:
     """Convert ``quantity`` from ``from_unit`` into ``to_unit`` exactly.
 
     Invariants: same-dimension conversions are pure scalings (kWh/MWh/MJ/GJ, kg/t, L/m3,
     Nm3/wan_nm3); a volume becomes a mass (or back) only through an explicit density in kg/L, as a
-    liquid fuel's factor supplies. Raises ``UnitMismatch`` for unknown units, incompatible
-    dimensions or a missing/non-positive density, and ``InvalidActivity`` for a non-finite quantity.
+    liquid fuel's factor supplies; sheets become kg only through ``kg_per_sheet``; with
+    ``gas_m3_as_nm3`` (zhonghe-method/2, gas factors) m3 of gas is read as Nm3, i.e. the volume is
+    taken to be stated at standard conditions, as gas bills and the national guides state it.
+    Raises ``UnitMismatch`` for unknown units, incompatible dimensions or a missing/non-positive
+    density or sheet mass, and ``InvalidActivity`` for a non-finite quantity.
     """
     number = require_finite_decimal(quantity, "quantity")
     source, target = normalize_unit(from_unit), normalize_unit(to_unit)
@@ -117,6 +143,12 @@ def convert_quantity(
         return number
     source_dim, source_scale = _UNITS[source]
     target_dim, target_scale = _UNITS[target]
+    if gas_m3_as_nm3 and source == "m3" and target_dim == "gas_volume":
+        source_dim, source_scale = _UNITS["Nm3"]
+    if source == "sheet" and target_dim == "mass":
+        if kg_per_sheet is None or not kg_per_sheet > 0:
+            raise UnitMismatch(f"converting sheets into {target} needs a sheet mass (kg per sheet), none given")
+        source_dim, source_scale = "mass", kg_per_sheet
     with localcontext(DECIMAL_CONTEXT):
         if source_dim == target_dim:
             return plain_decimal(number * source_scale / target_scale)

@@ -126,11 +126,20 @@ def _airports() -> dict[str, airportsdata.Airport]:
 def airport_place(iata: str) -> Place:
     """Resolve an IATA airport code (case-insensitive) to a ``Place`` coded by the IATA code.
 
-    Raises ``UnknownPlace`` naming the query when it is not a known 3-letter IATA code.
+    ``country`` is the airport's ISO 3166-1 alpha-2 country from airportsdata. Raises
+    ``UnknownPlace`` naming the query when it is not a known 3-letter IATA code.
     """
     code = iata.strip().upper() if isinstance(iata, str) else ""
     airport = _airports().get(code) if len(code) == 3 else None
     if airport is None:
         raise UnknownPlace(f"no airport with IATA code {iata!r}")
-    # str() of the float is its shortest repr: the digits airportsdata's CSV holds.
-    return Place(code, airport["name"], Decimal(str(airport["lat"])), Decimal(str(airport["lon"])))
+    # str() of the float is its shortest repr: the digits airportsdata's CSV holds. The country
+    # (ISO 3166-1 alpha-2) decides domestic vs international flights under zhonghe-method/2.
+    country = str(airport.get("country") or "").upper()
+    return Place(
+        code,
+        airport["name"],
+        Decimal(str(airport["lat"])),
+        Decimal(str(airport["lon"])),
+        country if len(country) == 2 and country.isalpha() else "",
+    )
