@@ -7,7 +7,7 @@ Raises ValidationFailed naming the field; the engine's own checks (units, places
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ OCCUPANCY_MODES = frozenset({"car", "taxi", "coach"})
 MAX_OCCUPANCY = Decimal("100")
 MAX_CERTIFICATES = 1000
 MAX_CERTIFICATE_ID = 64
+QUANTIZE_CONTEXT = Context(prec=40)
 GREEN_FIELDS = ("green_kwh", "green_share", "green_certificates")
 GRID_KEY = "electricity.grid"
 
@@ -41,7 +42,9 @@ def _refuse(message: str, field: str, value: object) -> ValidationFailed:
     return ValidationFailed(message, fields={field: str(value)})
 
 
-def clean_decimal(value: object, field: str) -> Decimal | None:
+def clean_decimal(value: object, field: str, places: int) -> Decimal | None:
+    """A finite Decimal at the places of its column, as the database will return it (so an unsaved record —
+    the calculator's — computes exactly like a stored one)."""
     if value in (None, ""):
         return None
     try:
@@ -50,7 +53,10 @@ def clean_decimal(value: object, field: str) -> Decimal | None:
         raise _refuse(_("请输入数字"), field, value) from exc
     if not number.is_finite():
         raise _refuse(_("请输入有限的数字"), field, value)
-    return number
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=QUANTIZE_CONTEXT)
+    except InvalidOperation as exc:  # more digits than any column holds: the engine's ceilings refuse it anyway
+        raise _refuse(_("数值过大"), field, value) from exc
 
 
 def _choice(fields: dict, name: str, allowed: list[str], default: str) -> str:
@@ -75,7 +81,7 @@ def _clean_travel(record: ActivityRecord, fields: dict) -> None:
     if not is_int and not (isinstance(trips, str) and trips.isascii() and trips.isdecimal()):
         raise _refuse(_("请填写人次（正整数）"), "person_trips", trips)
     record.person_trips = int(trips)
-    record.distance_km = clean_decimal(fields.get("distance_km"), "distance_km")
+    record.distance_km = clean_decimal(fields.get("distance_km"), "distance_km", 3)
     record.place_kind = str(fields.get("place_kind") or PlaceKind.CITY)
     record.origin = str(fields.get("origin") or "").strip()
     record.destination = str(fields.get("destination") or "").strip()
@@ -87,7 +93,7 @@ def _clean_travel(record: ActivityRecord, fields: dict) -> None:
     record.fuel = _choice(fields, "fuel", ["", *VehicleFuel.values], "")
     if record.fuel and mode not in FUEL_MODES:
         raise _refuse(_("燃料类型只适用于小汽车和出租车"), "fuel", record.fuel)
-    record.occupancy = clean_decimal(fields.get("occupancy"), "occupancy")
+    record.occupancy = clean_decimal(fields.get("occupancy"), "occupancy", 2)
     if record.occupancy is not None:
         if mode not in OCCUPANCY_MODES:
             raise _refuse(_("每车人数只适用于小汽车、出租车和大巴"), "occupancy", record.occupancy)
@@ -111,8 +117,8 @@ def _clean_certificates(value: object) -> list[str]:
 
 
 def _clean_green(record: ActivityRecord, fields: dict) -> None:
-    record.green_kwh = clean_decimal(fields.get("green_kwh"), "green_kwh")
-    record.green_share = clean_decimal(fields.get("green_share"), "green_share")
+    record.green_kwh = clean_decimal(fields.get("green_kwh"), "green_kwh", 4)
+    record.green_share = clean_decimal(fields.get("green_share"), "green_share", 4)
     record.green_certificates = _clean_certificates(fields.get("green_certificates"))
     given = [name for name in GREEN_FIELDS if getattr(record, name) not in (None, [])]
     if given and record.category != ActivityCategory.ELECTRICITY:
@@ -160,7 +166,7 @@ def activity_record_build(
     record.factor_key = str(fields.get("factor_key") or "")
     if not record.factor_key.startswith(category + "."):
         raise _refuse(_("排放因子与类别不符"), "factor_key", record.factor_key)
-    record.quantity = clean_decimal(fields.get("quantity"), "quantity")
+    record.quantity = clean_decimal(fields.get("quantity"), "quantity", 4)
     if record.quantity is None:
         raise ValidationFailed(_("请填写数量"), fields={"quantity": "required"})
     record.unit = str(fields.get("unit") or default_unit(release, record.factor_key))

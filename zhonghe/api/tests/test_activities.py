@@ -152,9 +152,9 @@ def test_the_new_accounting_inputs_are_accepted_and_returned(api_for, actors):
     assert (body["phase"], body["quality"], body["green_kwh"]) == ("preparation", "metered", "500.0000")
     assert (body["green_share"], body["green_certificates"]) == (None, ["GEC-2025-0001"])
     car = {"stage": "before", "category": "travel", "travel_mode": "car", "person_trips": 4, "distance_km": "30",
-           "fuel": "diesel", "occupancy": "2"}  # fmt: skip
+           "fuel": "petrol", "occupancy": "2"}  # fmt: skip
     body = org.post(f"/events/{event.code}/activities", car).json()
-    assert (body["fuel"], body["occupancy"], body["cabin"], body["phase"]) == ("diesel", "2.00", "", "holding")
+    assert (body["fuel"], body["occupancy"], body["cabin"], body["phase"]) == ("petrol", "2.00", "", "holding")
 
 
 @pytest.mark.parametrize(

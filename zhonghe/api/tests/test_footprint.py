@@ -127,7 +127,7 @@ def test_the_calculator_gives_the_frozen_inventorys_lines(anonymous, actors):
              green_kwh="4000", green_certificates=["GEC-1", "GEC-2"]),
         dict(category="travel", travel_mode="flight_domestic", person_trips=40, place_kind="airport",
              origin="PEK", destination="CKG", cabin="business", phase="holding"),
-        dict(category="travel", travel_mode="car", person_trips=12, distance_km="35", fuel="electric",
+        dict(category="travel", travel_mode="taxi", person_trips=12, distance_km="35", fuel="electric",
              occupancy="2", round_trip=False, phase="preparation"),
         dict(category="travel", travel_mode="hsr", person_trips=100, place_kind="city", origin="成都市",
              destination="渝中区"),

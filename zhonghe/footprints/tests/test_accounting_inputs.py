@@ -57,7 +57,7 @@ def test_defaults_are_holding_estimated_and_round_trip(actors, draft):
 
 def test_travel_inputs_are_stored_and_reach_the_engine(actors, draft):
     flight = activity_add(**_travel(actors, draft, cabin="business", phase="preparation", quality="invoiced"))
-    car = activity_add(**_travel(actors, draft, mode="car", fuel="electric", occupancy="3", round_trip=False))
+    car = activity_add(**_travel(actors, draft, mode="taxi", fuel="electric", occupancy="3", round_trip=False))
     coach = activity_add(**_travel(actors, draft, mode="coach", occupancy="40"))
     flight.refresh_from_db(), car.refresh_from_db(), coach.refresh_from_db()
     engine_flight, engine_car, engine_coach = to_engine(flight), to_engine(car), to_engine(coach)

@@ -102,8 +102,9 @@ def test_workbook_numbers_equal_the_inventory_to_the_gram(actors, inventory):
 
 
 def test_english_report_cites_in_english(actors, inventory):
-    client = login("organiser")
-    response = client.get(_url(inventory, "xlsx"), headers={"Accept-Language": "en"})
+    from zhonghe.web.tests.test_i18n_pages import english
+
+    response = english(login("organiser")).get(_url(inventory, "xlsx"))
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "Summary"
     factors = book.worksheets[3]
