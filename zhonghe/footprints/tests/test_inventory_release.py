@@ -81,6 +81,7 @@ def test_a_cq_2025_version_keeps_its_release_shows_and_recomputes(actors, settin
     assert (old.release_code, old.method_version) == ("CQ-2025", "zhonghe-method/1")
     recomputed = inventory_footprint(old)
     assert (recomputed.release_code, recomputed.release_hash) == (old.release_code, old.release_hash)
+
     def by_ref(lines):  # the version stores its activities sorted by ref, its lines in recording order
         return sorted(lines, key=lambda line: (line["ref"], line.get("part", "")))
 
