@@ -120,8 +120,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # production mounts a managed key file here.
 SIGNING_KEY_FILE = Path(os.environ.get("ZHONGHE_SIGNING_KEY_FILE", VAR_DIR / "signing_key.pem"))
 CERT_FONT_PATH = os.environ.get("ZHONGHE_CERT_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-DEFAULT_FACTOR_RELEASE = os.environ.get("ZHONGHE_FACTOR_RELEASE", "CQ-2025")
+DEFAULT_FACTOR_RELEASE = os.environ.get("ZHONGHE_FACTOR_RELEASE", "CQ-2025.2")
 DEFAULT_JURISDICTION = os.environ.get("ZHONGHE_JURISDICTION", "cq-2025")
+# Calls per client address to the stateless calculator POST /api/v1/footprint ("<n>/s|m|h|d").
+ZHONGHE_FOOTPRINT_RATE = os.environ.get("ZHONGHE_FOOTPRINT_RATE", "60/m")
 
 LOGGING = {
     "version": 1,

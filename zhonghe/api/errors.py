@@ -6,6 +6,7 @@ URL — leaves the API in this shape, so scripts branch on `code` and never pars
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -53,6 +54,21 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
     return fields
 
 
+def _item_ref(request: HttpRequest, errors: list[dict[str, Any]]) -> dict[str, str]:
+    """A bad item of a body list `activities` is named by its `ref` (the calculator's contract)."""
+    for err in errors:
+        parts = [p for p in err.get("loc", ()) if str(p) not in _SOURCES]
+        if len(parts) >= 2 and parts[0] == "activities" and isinstance(parts[1], int):
+            try:
+                item = json.loads(request.body)["activities"][parts[1]]
+            except (ValueError, KeyError, IndexError, TypeError):
+                return {}
+            if isinstance(item, dict) and isinstance(item.get("ref"), str):
+                field = ".".join(str(p) for p in parts[2:]) or "__all__"
+                return {"ref": item["ref"], field: str(err.get("msg", "invalid"))}
+    return {}
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Register the envelope renderers on `api` (most specific class wins in ninja's lookup)."""
 
@@ -70,7 +86,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        body = envelope("validation_failed", _("请求数据有误"), validation_fields(exc.errors))
+        fields = {**validation_fields(exc.errors), **_item_ref(request, exc.errors)}
+        body = envelope("validation_failed", _("请求数据有误"), fields)
         return render(request, 422, body)
 
     @api.exception_handler(Http404)
@@ -91,7 +108,8 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return render(request, exc.status_code, envelope(code, str(exc)))
+        message = _("请求过于频繁，请稍后再试") if exc.status_code == 429 else str(exc)
+        return render(request, exc.status_code, envelope(code, message))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -9,6 +9,7 @@ from zhonghe.api import (
     certificates,
     events,
     factor_releases,
+    footprint,
     inventories,
     keys,
     market,
@@ -31,5 +32,16 @@ api = NinjaAPI(
 )
 install_handlers(api)
 
-for module in (keys, certificates, me, events, activities, inventories, market, retirements, factor_releases):
+for module in (
+    keys,
+    certificates,
+    me,
+    events,
+    activities,
+    inventories,
+    market,
+    retirements,
+    factor_releases,
+    footprint,
+):
     api.add_router("/", module.router)

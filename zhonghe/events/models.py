@@ -136,11 +136,43 @@ class ActivityCategory(models.TextChoices):
     MATERIALS = "materials", _("物料")
     WASTE = "waste", _("废弃物")
     WATER = "water", _("用水")
+    FREIGHT = "freight", _("货运")
 
 
 class PlaceKind(models.TextChoices):
     AIRPORT = "airport", _("机场（IATA）")
     CITY = "city", _("城市/区县")
+
+
+class Phase(models.TextChoices):
+    """When the emission happens (the engine's Phase): preparation, the event itself, closing down."""
+
+    PREPARATION = "preparation", _("筹备")
+    HOLDING = "holding", _("举办")
+    CLOSING = "closing", _("收尾")
+
+
+class DataQuality(models.TextChoices):
+    """How the quantity was obtained (the engine's Quality); it sets the line's uncertainty."""
+
+    METERED = "metered", _("计量（表计读数）")
+    INVOICED = "invoiced", _("票据（发票、账单）")
+    SURVEYED = "surveyed", _("调查（问卷、登记）")
+    ESTIMATED = "estimated", _("估算")
+    DEFAULT = "default", _("缺省值")
+
+
+class Cabin(models.TextChoices):
+    ECONOMY = "economy", _("经济舱")
+    PREMIUM_ECONOMY = "premium_economy", _("超级经济舱")
+    BUSINESS = "business", _("公务舱")
+    FIRST = "first", _("头等舱")
+
+
+class VehicleFuel(models.TextChoices):
+    PETROL = "petrol", _("汽油车")
+    DIESEL = "diesel", _("柴油车")
+    ELECTRIC = "electric", _("电动车")
 
 
 class ActivityRecord(models.Model):
@@ -161,7 +193,17 @@ class ActivityRecord(models.Model):
     place_kind = models.CharField(max_length=10, choices=PlaceKind.choices, blank=True)
     origin = models.CharField(max_length=60, blank=True)
     destination = models.CharField(max_length=60, blank=True)
-    round_trip = models.BooleanField(default=False)
+    # One default everywhere (API, page form, service): attendees travel there and back.
+    round_trip = models.BooleanField(default=True)
+    cabin = models.CharField(max_length=20, choices=Cabin.choices, blank=True)  # flights only
+    fuel = models.CharField(max_length=10, choices=VehicleFuel.choices, blank=True)  # car/taxi only
+    occupancy = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)  # persons per vehicle
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.HOLDING)
+    quality = models.CharField(max_length=10, choices=DataQuality.choices, default=DataQuality.ESTIMATED)
+    # Electricity only: the part covered by green power (kWh, or a share 0..1) and its 绿证 ids.
+    green_kwh = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    green_share = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    green_certificates = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -175,6 +217,22 @@ class ActivityRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(distance_km__isnull=True) | models.Q(distance_km__gte=0),
                 name="activity_distance_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(occupancy__isnull=True) | models.Q(occupancy__gte=1),
+                name="activity_occupancy_at_least_one",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(green_kwh__isnull=True) | models.Q(green_kwh__gte=0),
+                name="activity_green_kwh_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(green_share__isnull=True) | models.Q(green_share__gte=0, green_share__lte=1),
+                name="activity_green_share_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(green_kwh__isnull=True) | models.Q(green_share__isnull=True),
+                name="activity_green_kwh_or_share",
             ),
         ]
 

@@ -19,6 +19,14 @@ class InventoryVersion(models.Model):
     required_offset_t = models.PositiveIntegerField()
     activities = models.JSONField()
     lines = models.JSONField()
+    # The accounting options the lines were computed with (venue province, grid...), so a recompute with the
+    # stored release gives the same lines.
+    options = models.JSONField(default=dict)
+    # Totals by phase and by source (category), kg CO2e as strings; the 95 % range of the total.
+    by_phase_kg = models.JSONField(default=dict)
+    by_source_kg = models.JSONField(default=dict)
+    range_low_kg_co2e = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    range_high_kg_co2e = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -14,13 +12,20 @@ from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.data.factor_releases import load_release
 from zhonghe.engine.errors import EngineError
-from zhonghe.engine.factors import FactorRelease
+from zhonghe.engine.factors import METHOD_2, FactorRelease
 from zhonghe.engine.footprint import Footprint, calculate_footprint
 from zhonghe.engine.hashing import inventory_hash
 from zhonghe.events import workflow
-from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, PlaceKind, Plan, Stage, Status
+from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, Plan, Stage, Status
 from zhonghe.footprints.models import InventoryVersion
-from zhonghe.footprints.translate import engine_refusal, footprint_lines_json, to_engine, to_jsonable
+from zhonghe.footprints.records import activity_record_build
+from zhonghe.footprints.translate import (
+    accounting_options,
+    engine_refusal,
+    footprint_lines_json,
+    to_engine,
+    to_jsonable,
+)
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
@@ -46,22 +51,10 @@ def _locked_event(actor: Actor, code: object) -> Event:
     return event
 
 
-def _decimal(value: object, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValidationFailed(_("请输入数字"), fields={field: str(value)}) from exc
-    if not number.is_finite():
-        raise ValidationFailed(_("请输入有限的数字"), fields={field: str(value)})
-    return number
-
-
-def _compute(records: list[ActivityRecord], release: FactorRelease) -> Footprint:
+def _compute(records: list[ActivityRecord], release: FactorRelease, event: Event | None) -> Footprint:
     activities = [to_engine(r) for r in records]
     try:
-        return calculate_footprint(activities, release)
+        return calculate_footprint(activities, release, accounting_options(event))
     except EngineError as exc:
         raise engine_refusal(exc) from exc
 
@@ -93,34 +86,9 @@ def _record_activity(actor: Actor, event: Event, stage: str, category: str, fiel
     if event.status not in STAGE_OPEN[Stage(stage)]:
         raise Conflict(_("当前状态下不能录入该阶段的活动数据"), code="stage_closed")
     release = current_release()
-    record = ActivityRecord(event=event, stage=stage, category=category, created_by=actor.user)
-    record.description = str(fields.get("description") or "")[:200]
-    if category == ActivityCategory.TRAVEL:
-        record.travel_mode = str(fields.get("travel_mode") or "")
-        record.factor_key = f"travel.{record.travel_mode}"
-        trips = fields.get("person_trips")
-        is_int = isinstance(trips, int) and not isinstance(trips, bool)
-        if not is_int and not (isinstance(trips, str) and trips.isascii() and trips.isdecimal()):
-            raise ValidationFailed(_("请填写人次（正整数）"), fields={"person_trips": str(trips)})
-        record.person_trips = int(trips)
-        record.distance_km = _decimal(fields.get("distance_km"), "distance_km")
-        record.place_kind = str(fields.get("place_kind") or PlaceKind.CITY)
-        record.origin = str(fields.get("origin") or "").strip()
-        record.destination = str(fields.get("destination") or "").strip()
-        record.round_trip = bool(fields.get("round_trip"))
-    else:
-        record.factor_key = str(fields.get("factor_key") or "")
-        if not record.factor_key.startswith(category + "."):
-            raise ValidationFailed(_("排放因子与类别不符"), fields={"factor_key": record.factor_key})
-        record.quantity = _decimal(fields.get("quantity"), "quantity")
-        if record.quantity is None:
-            raise ValidationFailed(_("请填写数量"), fields={"quantity": "required"})
-        try:
-            default_unit = release.factor(record.factor_key).activity_unit
-        except EngineError as exc:
-            raise engine_refusal(exc, factor_key=record.factor_key) from exc
-        record.unit = str(fields.get("unit") or default_unit)
-    _compute([record], release)  # validates; raises before anything is written
+    record = activity_record_build(event=event, stage=stage, category=category, fields=fields, release=release)
+    record.created_by = actor.user
+    _compute([record], release, event)  # validates; raises before anything is written
     record.save()
     if record.stage == Stage.BEFORE:
         _clear_estimate(event)
@@ -164,7 +132,7 @@ def plan_estimate(*, actor: Actor, code: object) -> Plan:
     if not records:
         raise Conflict(_("请先录入预估活动数据"), code="no_activities")
     release = current_release()
-    footprint = _compute(records, release)
+    footprint = _compute(records, release, event)
     plan.estimate_kg_co2e = footprint.total_kg_co2e
     plan.estimate_release = release.code
     plan.estimate_lines = footprint_lines_json(footprint)
@@ -187,7 +155,9 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         raise Conflict(_("请先录入实际活动数据"), code="no_activities")
     release = current_release()
     activities = [to_engine(r) for r in records]
-    footprint = _compute(records, release)
+    footprint = _compute(records, release, event)
+    # Method/1 releases carry no uncertainty data: no range is stored rather than a zero-width one.
+    low_kg, high_kg = footprint.range_95 if footprint.method_version == METHOD_2 else (None, None)
     data_hash = inventory_hash(activities, release)
     latest = event.inventories.order_by("-version").first()
     if latest is not None and latest.data_hash == data_hash:
@@ -206,6 +176,11 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         required_offset_t=footprint.required_offset_t,
         activities=[to_jsonable(a) for a in sorted(activities, key=lambda a: a.ref)],
         lines=footprint_lines_json(footprint),
+        options=to_jsonable(accounting_options(event)),
+        by_phase_kg=to_jsonable(footprint.by_phase_kg()),
+        by_source_kg=to_jsonable(footprint.by_category_kg()),
+        range_low_kg_co2e=low_kg,
+        range_high_kg_co2e=high_kg,
         created_by=actor.user,
     )
     # A correction that lowers the total may leave enough already retired: the offset is then complete.

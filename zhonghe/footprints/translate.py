@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.data.places import UnknownPlace, airport_place, city_place
-from zhonghe.engine.activities import Activity, Category, Place, TravelActivity, TravelMode
+from zhonghe.engine.activities import (
+    Activity,
+    Cabin,
+    Category,
+    Phase,
+    Place,
+    Quality,
+    TravelActivity,
+    TravelMode,
+    VehicleFuel,
+)
 from zhonghe.engine.errors import EngineError
-from zhonghe.engine.footprint import Footprint
-from zhonghe.events.models import ActivityRecord, PlaceKind
+from zhonghe.engine.footprint import AccountingOptions, Footprint
+from zhonghe.events.models import ActivityRecord, Event, PlaceKind
 from zhonghe.lib.errors import ValidationFailed
 
 
@@ -44,9 +57,33 @@ def _place(kind: str, query: str) -> Place:
         ) from exc
 
 
-def to_engine(record: ActivityRecord) -> Activity | TravelActivity:
-    """Build the engine activity for one record. Raises ValidationFailed with the engine's reason."""
-    ref = str(record.code)
+def accounting_options(event: Event | None) -> AccountingOptions:
+    """The event's accounting options: the venue's province from its district (Chongqing → "50")."""
+    if event is None:
+        return AccountingOptions()
+    try:
+        province = district_by_code(event.venue_district).adcode[:2]
+    except UnknownDistrict:
+        province = ""  # unknown venue → the engine's national average
+    return AccountingOptions(venue_province=province)
+
+
+def options_from_json(data: dict[str, Any]) -> AccountingOptions:
+    """Options stored with an inventory version; {} (versions frozen before options existed) → defaults."""
+    return AccountingOptions(**data)
+
+
+def to_engine(record: ActivityRecord, ref: str | None = None) -> Activity | TravelActivity:
+    """Build the engine activity for one record (ref: the record's code unless given).
+
+    Raises ValidationFailed with the engine's reason.
+    """
+    ref = str(record.code) if ref is None else ref
+    common = {
+        "phase": Phase(record.phase),
+        "quality": Quality(record.quality),
+        "description": record.description,
+    }
     try:
         if record.category == Category.TRAVEL:
             origin = destination = None
@@ -61,7 +98,10 @@ def to_engine(record: ActivityRecord) -> Activity | TravelActivity:
                 origin=origin,
                 destination=destination,
                 round_trip=record.round_trip,
-                description=record.description,
+                cabin=Cabin(record.cabin) if record.cabin else None,
+                fuel=VehicleFuel(record.fuel) if record.fuel else None,
+                occupancy=record.occupancy,
+                **common,
             )
         return Activity(
             ref=ref,
@@ -69,7 +109,10 @@ def to_engine(record: ActivityRecord) -> Activity | TravelActivity:
             factor_key=record.factor_key,
             quantity=record.quantity if record.quantity is not None else Decimal("-1"),
             unit=record.unit,
-            description=record.description,
+            green_kwh=record.green_kwh,
+            green_share=record.green_share,
+            green_certificates=tuple(record.green_certificates or ()),
+            **common,
         )
     except (EngineError, ValueError) as exc:
         raise engine_refusal(exc) from exc
@@ -88,6 +131,34 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
+
+
+def _from_json(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _from_json(options[0], value) if len(options) == 1 else value
+    if hint is Decimal:
+        return Decimal(value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if hint is Place:
+        return _dataclass_from_json(Place, value)
+    if typing.get_origin(hint) is tuple:
+        return tuple(value)
+    return value
+
+
+def _dataclass_from_json(kind: type, data: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(kind)
+    names = {f.name for f in dataclasses.fields(kind)}
+    return kind(**{name: _from_json(hints[name], value) for name, value in data.items() if name in names})
+
+
+def from_jsonable(data: dict[str, Any]) -> Activity | TravelActivity:
+    """The engine activity an inventory version stored with `to_jsonable` (travel rows carry a mode)."""
+    return _dataclass_from_json(TravelActivity if "mode" in data else Activity, data)
 
 
 def footprint_lines_json(footprint: Footprint) -> list[dict[str, Any]]:

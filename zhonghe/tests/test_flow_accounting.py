@@ -18,7 +18,8 @@ from zhonghe.lib.errors import Conflict
 pytestmark = pytest.mark.django_db
 
 
-def test_actual_data_frozen_after_the_event_then_corrected(actors):
+def test_actual_data_frozen_after_the_event_then_corrected(actors, settings):
+    settings.DEFAULT_FACTOR_RELEASE = "CQ-2025"  # the figures below are hand-computed with CQ-2025 (method/1)
     organiser = actors.organiser
     event = planned_event(organiser)
 

@@ -16,7 +16,8 @@ from zhonghe.lib.errors import Conflict
 pytestmark = pytest.mark.django_db
 
 
-def test_plan_from_text_to_published_estimate(actors):
+def test_plan_from_text_to_published_estimate(actors, settings):
+    settings.DEFAULT_FACTOR_RELEASE = "CQ-2025"  # the figures below are hand-computed with CQ-2025 (method/1)
     organiser = actors.organiser
     event = submitted_event(organiser)
     plan_save(actor=organiser, code=event.code, boundary="会场能源、交通、住宿、餐饮", offset_plan="CQCER优先")

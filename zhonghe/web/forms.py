@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhonghe.data.districts import district_choices
-from zhonghe.events.models import ActivityCategory, EventKind, MeetingClass, PlaceKind
+from zhonghe.events.models import (
+    ActivityCategory,
+    Cabin,
+    DataQuality,
+    EventKind,
+    MeetingClass,
+    Phase,
+    PlaceKind,
+    VehicleFuel,
+)
+from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
@@ -95,19 +106,40 @@ class PlanForm(BootstrapForm):
     offset_plan = forms.CharField(label=_("抵消计划"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+GRID_TABLE = re.compile(r"^electricity\.grid_(p\d\d|national|region_\w+)$")
+VENUE_GRID = "electricity.grid_p50"  # the platform's venues are in Chongqing (adcode 50)
+
+
 def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
     """Non-travel factors grouped by category: "label · value unit · source (year)"."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for key, f in release.factors.items():
         category = key.split(".", 1)[0]
-        if category == ActivityCategory.TRAVEL:
+        if category == ActivityCategory.TRAVEL or category not in ActivityCategory.values:
+            continue
+        if GRID_TABLE.match(key):
+            # Method/2: one choice "electricity.grid"; the engine takes the venue province's factor.
+            if key == VENUE_GRID:
+                groups.setdefault(category, []).insert(
+                    0, (GRID_KEY, f"{factor_label(GRID_KEY)} · {f.value} {unit_text(f.unit)}")
+                )
             continue
         text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {f.source[:48]} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 
 
-class QuantityActivityForm(OnceForm):
+class AccountingFieldsForm(OnceForm):
+    """When the emission happens and how the quantity is known: asked of every activity."""
+
+    # Not required: a form posted without them (an older page, a script) gets the service's defaults.
+    phase = forms.ChoiceField(label=_("阶段"), choices=Phase.choices, initial=Phase.HOLDING, required=False)
+    quality = forms.ChoiceField(
+        label=_("数据质量"), choices=DataQuality.choices, initial=DataQuality.ESTIMATED, required=False
+    )
+
+
+class QuantityActivityForm(AccountingFieldsForm):
     """Energy, lodging, meals, materials, waste, water: quantity × a factor of the current release."""
 
     category = forms.ChoiceField(
@@ -115,8 +147,22 @@ class QuantityActivityForm(OnceForm):
     )
     factor_key = forms.ChoiceField(label=_("排放因子"))
     quantity = forms.DecimalField(label=_("数量"), min_value=0, max_digits=20, decimal_places=4)
-    unit = forms.CharField(label=_("单位"), max_length=20, required=False, help_text=_("留空则使用因子的单位"))
+    unit = forms.CharField(
+        label=_("单位"), max_length=20, required=False, help_text=_("留空则使用因子的单位；可填 度、m³、吨、张 等")
+    )
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    green_kwh = forms.DecimalField(
+        label=_("其中绿电电量（kWh）"), min_value=0, max_digits=20, decimal_places=4, required=False
+    )
+    green_share = forms.DecimalField(
+        label=_("或绿电比例（0–1）"), min_value=0, max_value=1, max_digits=5, decimal_places=4, required=False
+    )
+    green_certificates = forms.CharField(
+        label=_("绿证编号"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一个，或用逗号分隔"),
+    )
 
     def __init__(self, *args, release, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +176,7 @@ class QuantityActivityForm(OnceForm):
         return data
 
 
-class TravelActivityForm(OnceForm):
+class TravelActivityForm(AccountingFieldsForm):
     travel_mode = forms.ChoiceField(label=_("出行方式"), choices=list(TRAVEL_MODE_LABELS.items()))
     person_trips = forms.IntegerField(label=_("人次"), min_value=1, max_value=1_000_000_000)
     distance_km = forms.DecimalField(
@@ -141,7 +187,14 @@ class TravelActivityForm(OnceForm):
     )
     origin = forms.CharField(label=_("出发地"), max_length=60, required=False)
     destination = forms.CharField(label=_("目的地"), max_length=60, required=False)
-    round_trip = forms.BooleanField(label=_("往返"), required=False, initial=True)
+    round_trip = forms.BooleanField(label=_("往返"), required=False, initial=ROUND_TRIP_DEFAULT)
+    cabin = forms.ChoiceField(label=_("舱位（航班）"), choices=[("", "—"), *Cabin.choices], required=False)
+    fuel = forms.ChoiceField(
+        label=_("燃料（小汽车/出租车）"), choices=[("", "—"), *VehicleFuel.choices], required=False
+    )
+    occupancy = forms.DecimalField(
+        label=_("每车人数"), min_value=1, max_value=100, max_digits=6, decimal_places=2, required=False
+    )
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def clean(self):

@@ -36,6 +36,9 @@ TRAVEL_MODE_LABELS = {
     "car": _("小汽车（自驾）"),
 }
 
+# A meter reading with green power splits into two lines; a flight's radiative forcing is a line of its own.
+PART_LABELS = {"green": _("绿电部分"), "residual": _("电网部分"), "rf": _("辐射强迫")}
+
 FACTOR_LABELS = {
     "electricity.grid": _("电网电力（重庆）"),
     "electricity.green_certified": _("绿色电力（绿电/绿证）"),
@@ -51,6 +54,31 @@ FACTOR_LABELS = {
     "waste.landfill": _("垃圾填埋"),
     "waste.incineration": _("垃圾焚烧"),
     "water.tap": _("自来水"),
+    "water.wastewater": _("污水处理"),
+    "electricity.grid_national": _("电网电力（全国平均）"),
+    "fuel.gasoline_mobile": _("汽油（车辆）"),
+    "fuel.diesel_mobile": _("柴油（车辆）"),
+    "fuel.diesel_offroad": _("柴油（非道路机械）"),
+    "fuel.lpg_mobile": _("液化石油气（车辆）"),
+    "fuel.cng_mobile": _("压缩天然气（车辆）"),
+    "freight.road": _("公路货运"),
+    "freight.rail": _("铁路货运"),
+    "freight.air": _("航空货运"),
+    "freight.waterway": _("水路货运"),
+    "materials.pvc": _("PVC（喷绘布、展板）"),
+    "materials.plywood": _("胶合板"),
+    "materials.steel": _("钢材"),
+    "materials.aluminium": _("铝材"),
+    "materials.textile": _("纺织品"),
+    "materials.carpet": _("地毯"),
+    "materials.plastic": _("塑料"),
+    "materials.printed_matter": _("印刷品"),
+    "materials.giveaway": _("纪念品"),
+    "materials.bottled_water": _("瓶装水"),
+    "materials.timber": _("木材"),
+    "meals.vegetarian": _("素食餐"),
+    "meals.food_mass": _("食材（按质量）"),
+    "waste.incineration_energy": _("垃圾焚烧发电"),
 }
 
 

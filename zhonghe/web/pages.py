@@ -21,8 +21,10 @@ from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
 from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
 from zhonghe.events.workflow import allowed_actions
-from zhonghe.footprints.selectors import inventory_latest
+from zhonghe.footprints.report import InventoryReport, inventory_report
+from zhonghe.footprints.selectors import inventory_latest, inventory_version
 from zhonghe.footprints.services import STAGE_OPEN, current_release
+from zhonghe.lib.errors import NotFound
 from zhonghe.registry.models import OrderStatus
 from zhonghe.registry.selectors import (
     holdings_for_org,
@@ -40,6 +42,7 @@ from zhonghe.web.forms import (
     TravelActivityForm,
 )
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
+from zhonghe.web.report_content import category_text, phase_text
 
 CLOSED = (Status.CERTIFIED, Status.WITHDRAWN)
 STEPS = (Status.DRAFT, Status.SUBMITTED, Status.PLANNED, Status.ACCOUNTED, Status.OFFSET, Status.CERTIFIED)
@@ -183,6 +186,7 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         "stages": [stage_block(event, s, release, editable=can_edit, bound=bound) for s in Stage.values],
         "active_tab": tab,
         "inventory": inventory,
+        "inventory_charts": inventory_chart_data(inventory) if inventory else None,
         "certificate": certificate_valid_for_event(event),
         "revoked_certificates": list(certificates_revoked_for_event(event)),
         "can_revoke": actor.has(Role.REVIEWER),
@@ -195,6 +199,23 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         ctx.update(_progress(event, inventory))
     ctx["bound_form"] = bound.form
     return ctx
+
+
+def inventory_report_page(actor: Actor, code, version: object) -> InventoryReport:
+    """The report of one version of an event the actor may see; NotFound otherwise."""
+    inventory = inventory_version(event_get(actor, code), str(version))
+    if inventory is None:
+        raise NotFound(_("核算版本不存在"))
+    return inventory_report(inventory)
+
+
+def inventory_chart_data(inventory) -> dict:
+    """kg CO2e by source and by phase for the page's ECharts (strings: the page never rounds through floats)."""
+    report = inventory_report(inventory, recompute=False)
+    return {
+        "by_source": [{"name": category_text(k), "kg": str(kg)} for k, kg in report.by_source_kg],
+        "by_phase": [{"name": phase_text(k), "kg": str(kg)} for k, kg in report.by_phase_kg],
+    }
 
 
 def market_page(actor: Actor, *, data=None) -> dict:

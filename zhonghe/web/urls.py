@@ -8,6 +8,7 @@ from zhonghe.web import (
     views_market,
     views_offsets,
     views_public,
+    views_reports,
 )
 
 app_name = "web"
@@ -36,6 +37,14 @@ urlpatterns = [
         EVENT + "activities/<slug:stage>/<uuid:activity_code>/delete/",
         views_activities.activity_remove,
         name="activity_delete",
+    ),
+    path(
+        EVENT + "inventories/<int:version>/report.pdf", views_reports.inventory_report_pdf, name="inventory_report_pdf"
+    ),
+    path(
+        EVENT + "inventories/<int:version>/report.xlsx",
+        views_reports.inventory_report_xlsx,
+        name="inventory_report_xlsx",
     ),
     path(EVENT + "orders/", views_offsets.event_order, name="event_order"),
     path(EVENT + "retire/", views_offsets.event_retire, name="event_retire"),

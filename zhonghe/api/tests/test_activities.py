@@ -133,3 +133,75 @@ def test_a_retried_add_with_the_same_key_counts_once(api_for, actors):
         org.post(f"/events/{event.code}/activities", ELECTRICITY, headers=long_key), 422, "validation_failed"
     )
     assert ActivityRecord.objects.count() == 1
+
+
+NEW_FIELDS = {
+    "phase": "preparation",
+    "quality": "metered",
+    "green_kwh": "500",
+    "green_certificates": ["GEC-2025-0001"],
+}
+
+
+def test_the_new_accounting_inputs_are_accepted_and_returned(api_for, actors):
+    event = event_for(actors.organiser)
+    org = api_for("organiser")
+    added = org.post(f"/events/{event.code}/activities", {**ELECTRICITY, **NEW_FIELDS})
+    assert added.status_code == 201, added.content
+    body = added.json()
+    assert (body["phase"], body["quality"], body["green_kwh"]) == ("preparation", "metered", "500.0000")
+    assert (body["green_share"], body["green_certificates"]) == (None, ["GEC-2025-0001"])
+    car = {"stage": "before", "category": "travel", "travel_mode": "car", "person_trips": 4, "distance_km": "30",
+           "fuel": "petrol", "occupancy": "2"}  # fmt: skip
+    body = org.post(f"/events/{event.code}/activities", car).json()
+    assert (body["fuel"], body["occupancy"], body["cabin"], body["phase"]) == ("petrol", "2.00", "", "holding")
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"phase": "during"}, "phase"),
+        ({"quality": "guessed"}, "quality"),
+        ({"green_share": "1.5"}, "green_share"),
+        ({"green_share": "0.5", "green_kwh": "10"}, "green_share"),
+        ({"green_certificates": "GEC-1"}, "green_certificates"),
+        ({"green_certificates": [""]}, "green_certificates.0"),
+        ({"cabin": "economy"}, "cabin"),
+        ({"occupancy": "0"}, "occupancy"),
+    ],
+)
+def test_bad_new_inputs_are_422_naming_the_field(api_for, actors, extra, field):
+    event = event_for(actors.organiser)
+    error = assert_envelope(
+        api_for("organiser").post(f"/events/{event.code}/activities", {**ELECTRICITY, **extra}), 422
+    )
+    assert field in error["fields"], error
+    assert ActivityRecord.objects.count() == 0
+
+
+def test_openapi_states_the_enums_and_the_round_trip_default(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    fields = schema["ActivityIn"]["properties"]
+    assert fields["phase"]["enum"] == ["preparation", "holding", "closing"] and fields["phase"]["default"] == "holding"
+    assert set(fields["quality"]["enum"]) == {"metered", "invoiced", "surveyed", "estimated", "default"}
+    assert set(fields["cabin"]["enum"]) == {"economy", "premium_economy", "business", "first", ""}
+    assert set(fields["fuel"]["enum"]) == {"petrol", "diesel", "electric", ""}
+    assert fields["round_trip"]["default"] is True
+    assert fields["green_certificates"]["maxItems"] == 1000
+    calculator = schema["CalculatorActivityIn"]["properties"]
+    assert "ref" in schema["CalculatorActivityIn"]["required"] and "stage" not in calculator
+
+
+def test_round_trip_defaults_to_true_in_the_api_and_on_the_page(api_for, actors, client):
+    """One default: an API travel row without round_trip is a round trip; the page's checkbox starts ticked."""
+    from zhonghe.web.forms import TravelActivityForm
+
+    event = event_for(actors.organiser)
+    hsr = {"stage": "before", "category": "travel", "travel_mode": "hsr", "person_trips": 5, "distance_km": "300"}
+    body = api_for("organiser").post(f"/events/{event.code}/activities", hsr).json()
+    assert body["round_trip"] is True
+    assert client.login(username="organiser", password="pass-1234")
+    page = client.get(f"/events/{event.code}/?tab=before").content.decode()
+    checkbox = next(tag for tag in page.split("<input") if 'name="round_trip"' in tag)
+    assert " checked" in checkbox.split(">")[0]
+    assert TravelActivityForm().fields["round_trip"].initial is True

@@ -156,9 +156,9 @@ def test_plan_save_estimate_publish(api_for, actors):
     )  # fmt: skip
     estimate = org.post(f"/events/{event.code}/plan/estimate").json()
     assert estimate["estimate_kg_co2e"] == "558.100"
-    assert estimate["estimate_release"] == "CQ-2025"
+    assert estimate["estimate_release"] == "CQ-2025.2"  # the default release
     [line] = estimate["estimate_lines"]
-    assert line["kg_co2e"] == "558.100" and line["factor_doc_no"] == "公告2025年第47号"
+    assert line["kg_co2e"] == "558.100" and line["factor_doc_no"] == "生态环境部 国家统计局公告2025年第47号"
     published = org.post(f"/events/{event.code}/plan/publish").json()
     assert published["status"] == "planned"
     assert published["plan"]["estimate_kg_co2e"] == "558.100"

@@ -29,12 +29,12 @@ def test_freeze_returns_201_with_lines_and_provenance(api_for, actors):
     assert body["version"] == 1
     assert body["total_kg_co2e"] == "11162.000" and body["total_t_co2e"] == "11.162"
     assert body["required_offset_t"] == 12
-    assert body["release_code"] == "CQ-2025" and len(body["data_hash"]) == 64
+    assert body["release_code"] == "CQ-2025.2" and len(body["data_hash"]) == 64
     [line] = body["lines"]
-    assert line["factor_doc_no"] == "公告2025年第47号"
+    assert line["factor_doc_no"] == "生态环境部 国家统计局公告2025年第47号"
     assert line["factor_year"] == 2023 and line["factor_value"] == "0.5581"
     assert line["kg_co2e"] == "11162.000" and line["quantity"] == "20000.0000"
-    assert "MEE" in line["factor_source"]
+    assert "电力二氧化碳排放因子" in line["factor_source"] and "MEE" in line["factor_source_en"]  # zh + en citation
     assert sum(Decimal(x["kg_co2e"]) for x in body["lines"]) == Decimal(body["total_kg_co2e"])
     detail = api_for("organiser").get(f"/events/{event.code}").json()
     assert detail["status"] == "accounted" and detail["latest_inventory"]["version"] == 1

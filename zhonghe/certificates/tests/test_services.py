@@ -166,7 +166,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
         "inventory": {
             "version": 1,
             "hash": inventory.data_hash,
-            "factor_release": "CQ-2025",
+            "factor_release": inventory.release_code,
             "method_version": inventory.method_version,
             "total_t_co2e": "12.836",
         },

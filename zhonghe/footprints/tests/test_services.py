@@ -329,7 +329,8 @@ def test_activity_delete_refused_when_the_stage_is_closed(actors):
 # ---------------------------------------------------------------- plan_estimate
 
 
-def test_plan_estimate_equals_the_hand_computed_value(actors, draft):
+def test_plan_estimate_equals_the_hand_computed_value(actors, draft, settings):
+    settings.DEFAULT_FACTOR_RELEASE = "CQ-2025"  # hand-computed with CQ-2025's factors (method/1)
     save_plan(actors.organiser, draft.code)
     add_electricity(actors.organiser, draft.code, "before", "1000")  # 1000 × 0.5581 = 558.100 kg
     activity_add(
@@ -454,7 +455,8 @@ def test_inventory_freeze_refused_without_after_data(actors):
         refused(Conflict, "no_activities", inventory_freeze, actor=actors.organiser, code=event.code)
 
 
-def test_inventory_freeze_happy_path(actors, planned):
+def test_inventory_freeze_happy_path(actors, planned, settings):
+    settings.DEFAULT_FACTOR_RELEASE = "CQ-2025"  # hand-computed with CQ-2025's factors (method/1)
     activity_add(
         actor=actors.organiser,
         code=planned.code,

@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
 from zhonghe.registry.models import CreditType, OrderStatus, Origin
-from zhonghe.web.labels import ACTION_LABELS, factor_label, method_text, unit_text
+from zhonghe.web import report_content
+from zhonghe.web.labels import ACTION_LABELS, PART_LABELS, factor_label, method_text, unit_text
 
 register = template.Library()
 
@@ -107,3 +108,30 @@ def unit_text_filter(unit: str) -> str:
 @register.filter(name="method_text")
 def method_text_filter(method: str) -> str:
     return method_text(method)
+
+
+@register.filter
+def line_source(line) -> str:
+    """A footprint line's factor citation: Chinese on Chinese pages, English (when the release has it) else."""
+    return report_content.source_text(line)
+
+
+@register.filter
+def line_method(line) -> str:
+    """How a travel line's distance was found, in the page's language."""
+    return report_content.distance_text(line)
+
+
+@register.filter
+def phase_label(value: str) -> str:
+    return report_content.phase_text(value or "holding")
+
+
+@register.filter
+def quality_label(value: str) -> str:
+    return report_content.quality_text(value or "estimated")
+
+
+@register.filter
+def part_label(value: str) -> str:
+    return str(PART_LABELS.get(value, value))
