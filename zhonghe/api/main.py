@@ -17,6 +17,7 @@ from zhonghe.api import (
 )
 from zhonghe.api.auth import AUTH
 from zhonghe.api.errors import install_handlers
+from zhonghe.api.throttles import api_throttles, install_throttle_handler
 
 api = NinjaAPI(
     title="Zhonghe API",
@@ -28,8 +29,10 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    throttle=api_throttles(),
 )
 install_handlers(api)
+install_throttle_handler(api)
 
 for module in (keys, certificates, me, events, activities, inventories, market, retirements, factor_releases):
     api.add_router("/", module.router)

@@ -1,0 +1,83 @@
+"""Production settings: `check --deploy` is clean with ZHONGHE_HTTPS=true, the secret key is required
+there, and every page passes a Content-Security-Policy without inline script."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATE_DIRS = [p for p in (ROOT / "zhonghe").rglob("templates") if p.is_dir()]
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ZHONGHE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_over_https(tmp_path):
+    env = {
+        "ZHONGHE_HTTPS": "true",
+        "ZHONGHE_BEHIND_PROXY": "true",
+        "ZHONGHE_VAR_DIR": str(tmp_path),
+        "DJANGO_SECRET_KEY": "k" * 20 + "-production-grade-secret-key-0123456789-abcdefgh",
+        "DJANGO_ALLOWED_HOSTS": "zhonghe.example.cn",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manage("check", env={"ZHONGHE_HTTPS": "true", "ZHONGHE_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_secret_key_is_read_from_its_file(tmp_path):
+    (tmp_path / "secret_key").write_text("from-the-file-" + "x" * 40 + "\n")
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    result = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)})
+    assert result.stdout.strip().endswith("from-the-file-" + "x" * 40), result.stderr
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG, settings.CONN_MAX_AGE)"
+    off = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)})
+    on = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path), "DJANGO_DEBUG": "true"})
+    assert off.stdout.split()[-2:] == ["False", "60"], off.stderr
+    # The development server starts a thread per request: no persistent connections there.
+    assert on.stdout.split()[-2:] == ["True", "0"], on.stderr
+
+
+def test_no_template_has_inline_script_or_event_handler():
+    offenders = []
+    for directory in TEMPLATE_DIRS:
+        for template in directory.rglob("*.html"):
+            text = template.read_text(encoding="utf-8")
+            for tag in re.findall(r"<script\b[^>]*>", text):
+                if "src=" not in tag and 'type="application/json"' not in tag:
+                    offenders.append(f"{template}: {tag}")
+            offenders += [f"{template}: {m}" for m in re.findall(r"\son[a-z]+\s*=", text)]
+            offenders += [f"{template}: javascript: URL" for _ in re.findall(r"javascript:", text)]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_script_policy(client, actors):
+    client.force_login(actors.users.organiser)
+    for url in ("/", "/login/", "/dashboard/"):
+        response = client.get(url, follow=True)
+        policy = response.headers["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+        assert directives["script-src"] == "'self'", url
+        assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in policy
+        assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
