@@ -175,7 +175,7 @@ def render_nginx_site(*, app_ports: list[int], https_port: int, http_port: int, 
     text, n_apps = re.subn(r"(?m)^(\s*server 127\.0\.0\.1:\d+;\s*# zhonghe-app\n)+", app_lines + "\n", text)
     replacements = [
         (r"listen 80;\s*# zhonghe-http", f"listen 127.0.0.1:{http_port};"),
-        (r"listen 443 ssl;\s*# zhonghe-https", f"listen 127.0.0.1:{https_port} ssl;"),
+        (r"listen 443 ssl http2;\s*# zhonghe-https.*", f"listen 127.0.0.1:{https_port} ssl http2;"),
         (r"ssl_certificate \S+;\s*# zhonghe-cert", f"ssl_certificate {cert};"),
         (r"ssl_certificate_key \S+;\s*# zhonghe-key", f"ssl_certificate_key {key};"),
     ]
@@ -186,13 +186,16 @@ def render_nginx_site(*, app_ports: list[int], https_port: int, http_port: int, 
     return text
 
 
-def nginx_main_conf(directory: Path, site: str, *, extra_http: str = "") -> Path:
-    """A main nginx.conf for an unprivileged nginx in `directory` (pid, logs and temp files there)."""
+def nginx_main_conf(directory: Path, site: str, *, extra_http: str = "", root: bool = False) -> Path:
+    """A main nginx.conf for a throw-away nginx in `directory` (pid, logs and temp files there).
+
+    As root (CI), its workers stay root so they can use the 0700 temporary directory."""
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
     conf = directory / "nginx.conf"
     conf.write_text(
-        f"""worker_processes 1;
+        ("user root;\n" if root else "")
+        + f"""worker_processes 1;
 daemon off;
 pid {directory}/nginx.pid;
 error_log {directory}/error.log warn;
