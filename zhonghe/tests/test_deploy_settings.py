@@ -81,3 +81,14 @@ def test_pages_send_a_strict_script_policy(client, actors):
         assert directives["script-src"] == "'self'", url
         assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in policy
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_the_policy_is_the_one_django_csp_builds_from_settings(client, settings):
+    from csp.utils import build_policy
+
+    assert client.get("/").headers["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy" not in client.get("/api/v1/keys").headers, "JSON API carries no page policy"
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "script-src": ["'self'"]}}
+    changed = client.get("/").headers["Content-Security-Policy"]
+    assert changed == build_policy() and "object-src" not in changed, "a settings change was not picked up"
