@@ -92,3 +92,55 @@ def test_the_policy_is_the_one_django_csp_builds_from_settings(client, settings)
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "script-src": ["'self'"]}}
     changed = client.get("/").headers["Content-Security-Policy"]
     assert changed == build_policy() and "object-src" not in changed, "a settings change was not picked up"
+
+
+def test_redis_url_moves_cache_sessions_and_api_counts_to_redis(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['throttle']['BACKEND'], s.SESSION_ENGINE)"
+    )
+    default = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)}).stdout.split()[-3:]
+    assert default == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
+    env = {"ZHONGHE_VAR_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/15"}
+    redis = manage("shell", "-c", code, env=env).stdout.split()[-3:]
+    assert redis == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
+def test_redis_cache_round_trip_when_a_server_answers(tmp_path):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    code = (
+        "from django.core.cache import caches; c = caches['throttle']; "
+        "c.set('zh-test-key', 41, 30); print(c.incr('zh-test-key')); c.delete('zh-test-key')"
+    )
+    env = {"ZHONGHE_VAR_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/15"}
+    assert manage("shell", "-c", code, env=env).stdout.split()[-1] == "42"
+
+
+def test_uploads_go_through_the_storage_api(tmp_path):
+    code = (
+        "from django.core.files.base import ContentFile; from django.core.files.storage import storages; d = storages['default']; "
+        "name = d.save('imports/a.csv', ContentFile(b'x,y')); print(type(d).__name__, d.path(name))"
+    )
+    local = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)}).stdout.split()[-2:]
+    assert local[0] == "FileSystemStorage" and Path(local[1]).read_bytes() == b"x,y"
+    assert Path(local[1]).is_relative_to(tmp_path / "media")
+    s3 = manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; d = storages['default']; print(type(d).__name__, d.bucket_name)",
+        env={"ZHONGHE_VAR_DIR": str(tmp_path), "ZHONGHE_S3_BUCKET": "zhonghe-uploads"},
+    )
+    assert s3.stdout.split()[-2:] == ["S3Storage", "zhonghe-uploads"], s3.stderr
