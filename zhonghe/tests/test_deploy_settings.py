@@ -131,8 +131,8 @@ def test_redis_cache_round_trip_when_a_server_answers(tmp_path):
 
 def test_uploads_go_through_the_storage_api(tmp_path):
     code = (
-        "from django.core.files.base import ContentFile; from django.core.files.storage import storages; d = storages['default']; "
-        "name = d.save('imports/a.csv', ContentFile(b'x,y')); print(type(d).__name__, d.path(name))"
+        "from django.core.files.base import ContentFile; from django.core.files.storage import storages; "
+        "d = storages['default']; name = d.save('imports/a.csv', ContentFile(b'x,y')); print(type(d).__name__, d.path(name))"
     )
     local = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)}).stdout.split()[-2:]
     assert local[0] == "FileSystemStorage" and Path(local[1]).read_bytes() == b"x,y"
@@ -140,7 +140,8 @@ def test_uploads_go_through_the_storage_api(tmp_path):
     s3 = manage(
         "shell",
         "-c",
-        "from django.core.files.storage import storages; d = storages['default']; print(type(d).__name__, d.bucket_name)",
+        "from django.core.files.storage import storages; d = storages['default']; "
+        "print(type(d).__name__, d.bucket_name)",
         env={"ZHONGHE_VAR_DIR": str(tmp_path), "ZHONGHE_S3_BUCKET": "zhonghe-uploads"},
     )
     assert s3.stdout.split()[-2:] == ["S3Storage", "zhonghe-uploads"], s3.stderr
