@@ -132,7 +132,8 @@ def test_redis_cache_round_trip_when_a_server_answers(tmp_path):
 def test_uploads_go_through_the_storage_api(tmp_path):
     code = (
         "from django.core.files.base import ContentFile; from django.core.files.storage import storages; "
-        "d = storages['default']; name = d.save('imports/a.csv', ContentFile(b'x,y')); print(type(d).__name__, d.path(name))"
+        "d = storages['default']; name = d.save('imports/a.csv', ContentFile(b'x,y')); "
+        "print(type(d).__name__, d.path(name))"
     )
     local = manage("shell", "-c", code, env={"ZHONGHE_VAR_DIR": str(tmp_path)}).stdout.split()[-2:]
     assert local[0] == "FileSystemStorage" and Path(local[1]).read_bytes() == b"x,y"
