@@ -21,7 +21,7 @@ help:
 	@echo "make dev     the same data, but Django's autoreloading development server with DEBUG on"
 	@echo "make test    run pytest; extra arguments via PYTEST_ARGS='-k name -x'"
 	@echo "make lint    ruff check, ruff format --check, mypy"
-	@echo "make bench   run the benchmarks (bench/run.py)"
+	@echo "make bench   run the benchmarks (bench/run.py: engine, then HTTP with wrk and nginx if installed)"
 	@echo "make venv    create/refresh .venv (done by the targets above as needed); PYTHON=$(PYTHON)"
 
 venv: $(STAMP)
