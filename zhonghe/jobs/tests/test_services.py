@@ -161,3 +161,15 @@ def test_scheduler_queues_each_period_once(settings):
     assert first[0].payload == {"command": "check"} and first[0].kind == COMMAND_KIND
     schedule_due(now=t0 + timedelta(seconds=60))
     assert Job.objects.filter(kind=COMMAND_KIND).count() == 2
+
+
+def test_an_organisation_sees_only_its_own_jobs(actors):
+    from zhonghe.jobs.selectors import job_of_organization
+    from zhonghe.lib.errors import NotFound
+
+    job = job_enqueue(kind=ECHO, organization=actors.orgs.organiser)
+    assert job_of_organization(organization=actors.orgs.organiser, job_id=job.pk).pk == job.pk
+    with pytest.raises(NotFound):
+        job_of_organization(organization=actors.orgs.outsider, job_id=job.pk)
+    with pytest.raises(NotFound):
+        job_of_organization(organization=actors.orgs.organiser, job_id=job.pk + 1000)

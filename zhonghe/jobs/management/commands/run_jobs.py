@@ -7,6 +7,7 @@ worker. SIGTERM or SIGINT lets the job in hand finish, then the worker exits.
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -22,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--kind", action="append", default=[], help="only these job kinds (repeatable)")
         parser.add_argument("--worker-id", default="", help="name in Job.locked_by (default host:pid)")
 
-    def handle(self, *args: object, **options: object) -> None:
-        sleep_s = float(options["sleep"])  # type: ignore[arg-type]
-        worker = Worker(worker_id=str(options["worker_id"]) or None, sleep_s=max(sleep_s, 0.05), kinds=options["kind"])  # type: ignore[arg-type]
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = Worker(
+            worker_id=options["worker_id"] or None, sleep_s=max(options["sleep"], 0.05), kinds=options["kind"]
+        )
         signal.signal(signal.SIGTERM, worker.stop)
         signal.signal(signal.SIGINT, worker.stop)
         self.stdout.write(f"run_jobs: worker {worker.worker_id} started")
