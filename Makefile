@@ -12,14 +12,16 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint bench
+.PHONY: help venv prepare run dev test lint bench
 
 help:
-	@echo "make run     migrate, seed demo data, compile translations, serve on 127.0.0.1:\$${PORT:-8000}"
+	@echo "make run     migrate, seed demo data, compile translations, collect static files, then serve on"
+	@echo "             127.0.0.1:\$${PORT:-8000} with gunicorn + a background worker, DEBUG off"
 	@echo "             (SQLite in ./var unless DATABASE_URL is set)"
+	@echo "make dev     the same data, but Django's autoreloading development server with DEBUG on"
 	@echo "make test    run pytest; extra arguments via PYTEST_ARGS='-k name -x'"
 	@echo "make lint    ruff check, ruff format --check, mypy"
-	@echo "make bench   run the benchmarks (bench/run.py)"
+	@echo "make bench   run the benchmarks (bench/run.py: engine, then HTTP with wrk and nginx if installed)"
 	@echo "make venv    create/refresh .venv (done by the targets above as needed); PYTHON=$(PYTHON)"
 
 venv: $(STAMP)
@@ -36,9 +38,25 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: venv
-	mkdir -p var
+# Everything make run and make dev need before serving. DJANGO_SECRET_KEY: unless set (or its file exists),
+# a random key is written once to $ZHONGHE_VAR_DIR/secret_key; never with ZHONGHE_HTTPS=true (production
+# brings its own, settings refuse to start without it).
+prepare: venv
+	mkdir -p $${ZHONGHE_VAR_DIR:-var}
+	@umask 077; key_file=$${DJANGO_SECRET_KEY_FILE:-$${ZHONGHE_VAR_DIR:-var}/secret_key}; \
+	if [ -z "$$DJANGO_SECRET_KEY" ] && [ ! -s "$$key_file" ]; then \
+		if [ "$$ZHONGHE_HTTPS" = true ]; then echo "ZHONGHE_HTTPS=true: set DJANGO_SECRET_KEY" >&2; exit 1; fi; \
+		echo "writing a new secret key to $$key_file"; \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$key_file"; \
+	fi
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	@# The certificate signing key (created if missing; idempotent).
+	@if $(PY) manage.py help signing_key >/dev/null 2>&1; then \
+		echo "$(PY) manage.py signing_key init"; $(PY) manage.py signing_key init; \
+	else \
+		echo "manage.py signing_key not available: the key is created on first use"; \
+	fi
 	$(PY) manage.py seed_demo
 	@# Compiled .mo files are committed, so a machine without gettext still serves translations.
 	@if command -v msgfmt >/dev/null 2>&1; then \
@@ -47,7 +65,15 @@ run: venv
 	else \
 		echo "msgfmt (gettext) not found: skipping compilemessages, using the committed .mo files"; \
 	fi
-	$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+# gunicorn (gthread, deploy/gunicorn.conf.py) + WhiteNoise in the foreground, `run_jobs` beside it;
+# Ctrl-C stops both (manage.py serve).
+run: prepare
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py serve --bind 127.0.0.1:$${PORT:-8000}
+
+dev: prepare
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 # make reports any failure as exit 2, so name the one case that is easy to miss: 5, no test collected.
 test: venv

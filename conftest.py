@@ -13,6 +13,16 @@ def _fast_hasher_and_key(request, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "signing_key.pem"
     settings.PUBLIC_BASE_URL = "http://testserver"
+    # Pages render {% static %} without a collectstatic manifest (the served-app tests collect their own).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Limits are tested explicitly with small values (zhonghe/api/tests/test_throttling.py,
+    # zhonghe/web/tests/test_login_lockout.py); no other test should ever hit them.
+    settings.ZHONGHE_API_RATE = "100000/min"
+    settings.ZHONGHE_PUBLIC_RATE = "100000/min"
+    settings.AXES_ENABLED = False
 
 
 def _org(name, kind, level, prefix_div, orgcode, district="500103"):

@@ -66,6 +66,10 @@ def main() -> None:
         row = measure(build_event(attendees), repetitions, release)
         print(" ".join(f"{cell:>{width}}" for cell, (_, width) in zip(row, COLUMNS, strict=True)))
     print(NOTES)
+    print()
+    import bench_http  # noqa: PLC0415 - the HTTP benchmark starts servers; only after the engine figures
+
+    bench_http.main([])
 
 
 def _ms(timing: Timing) -> str:

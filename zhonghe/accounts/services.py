@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -59,6 +61,13 @@ def user_create(
     _check_length("display_name", display_name, User)
     if User.objects.filter(username=username).exists():
         raise Conflict(_("用户名已被使用"), code="username_taken", fields={"username": username})
+    # The same validators as the admin's password forms (settings.AUTH_PASSWORD_VALIDATORS).
+    try:
+        password_validation.validate_password(password, User(username=username, display_name=display_name))
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            _("密码不符合要求"), code="weak_password", fields={"password": " ".join(exc.messages)}
+        ) from exc
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password, display_name=display_name)

@@ -8,16 +8,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhonghe.api.auth import actor_of
+from zhonghe.api.certificate_cache import certificate_response
 from zhonghe.api.schemas import responses
 from zhonghe.certificates import selectors as certificate_selectors
 from zhonghe.certificates import services as certificate_services
 from zhonghe.certificates.models import Certificate
-from zhonghe.lib.errors import NotFound
 
 router = Router(tags=["certificates"])
 
@@ -85,10 +84,8 @@ def list_certificates(request: HttpRequest):
 
 @router.get("/certificates/{number}", response=responses(200, CertificateDetail), auth=None)
 def get_certificate(request: HttpRequest, number: str):
-    certificate = certificate_selectors.certificate_by_number(number)
-    if certificate is None:
-        raise NotFound(_("证书不存在"))
-    return certificate
+    """Rendered once per certificate state (zhonghe/api/certificate_cache.py); ETag / If-None-Match → 304."""
+    return certificate_response(request, number, CertificateDetail)
 
 
 class RevokeIn(Schema):

@@ -18,6 +18,7 @@ from zhonghe.api import (
 )
 from zhonghe.api.auth import AUTH
 from zhonghe.api.errors import install_handlers
+from zhonghe.api.throttles import api_throttles, install_throttle_handler
 
 api = NinjaAPI(
     title="Zhonghe API",
@@ -29,8 +30,10 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    throttle=api_throttles(),
 )
 install_handlers(api)
+install_throttle_handler(api)
 
 for module in (
     keys,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
@@ -28,3 +29,18 @@ def certificates_revoked_for_event(event: Event) -> QuerySet[Certificate]:
 
 def signing_key_by_id(key_id: str) -> SigningKey | None:
     return signing_keys().filter(key_id=key_id).first()
+
+
+def certificate_state(number: str) -> tuple[object, str, object] | None:
+    """(code, status, revoked_at) of a certificate, or None: its identity and all that can change after issue.
+
+    Asked on every public read of a certificate, so it is one statement by the unique index without the
+    ORM's compile step; values come back as the driver gives them (only compared, never shown).
+    """
+    quote = connection.ops.quote_name
+    table = quote(Certificate._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("code", "status", "revoked_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {quote('number')} = %s", [number])
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2]) if row else None

@@ -1,6 +1,7 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop < events < footprints < registry < certificates < api, web, supervision < demo
+engine, lib < data < accounts < interop, jobs < events < footprints < registry < certificates
+< api, web, supervision < demo
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ RANK = {
     "data": 1,
     "accounts": 2,
     "interop": 3,
+    "jobs": 3,
     "events": 4,
     "footprints": 5,
     "registry": 6,

@@ -1,0 +1,88 @@
+"""The server `make run` starts (manage.py serve: gunicorn gthread + WhiteNoise + a run_jobs worker,
+DEBUG off, SQLite in its own directory) answers pages, serves static files with a long cache header,
+shows no debug page, and stops its worker when it is stopped."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from zhonghe.tests.servers import MANAGE, Processes, free_port, get, prepare_site, site_env, wait_http
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("served")
+    env = site_env(var_dir, ZHONGHE_WEB_WORKERS="1", ZHONGHE_WEB_THREADS="2")
+    prepare_site(env)
+    port = free_port()
+    procs = Processes()
+    serve = procs.start([sys.executable, MANAGE, "serve", "--bind", f"127.0.0.1:{port}"], env, var_dir / "serve.log")
+    try:
+        wait_http(port, "/", proc=serve)
+        yield port, serve, procs
+    finally:
+        procs.stop_all()
+
+
+def test_pages_answer_without_debug(served):
+    port, _, procs = served
+    home = get(port, "/")
+    assert home.status == 200, procs.tail()
+    assert "大型会议和活动碳中和" in home.body.decode()
+    assert "script-src 'self'" in home.headers["content-security-policy"]
+    missing = get(port, "/no-such-page/")
+    assert missing.status == 404
+    text = missing.body.decode(errors="replace")
+    for debug_marker in ("Traceback", "DEBUG = True", "Using the URLconf", "technical_404"):
+        assert debug_marker not in text
+    api_missing = get(port, "/api/v1/certificates/ZH-0000-999999")
+    assert api_missing.status == 404 and api_missing.json()["error"]["code"] == "not_found"
+
+
+def test_static_files_are_hashed_and_cached_for_a_year(served):
+    port, _, _ = served
+    page = get(port, "/").body.decode()
+    css = re.search(r'href="(/static/vendor/bootstrap-[^"]+/bootstrap\.min\.[0-9a-f]{12}\.css)"', page)
+    assert css, "the page does not link the hashed (collectstatic manifest) file"
+    static = get(port, css.group(1), headers={"Accept-Encoding": "gzip"})
+    assert static.status == 200 and static.headers["content-type"].startswith("text/css")
+    cache_control = static.headers["cache-control"]
+    max_age = int(re.search(r"max-age=(\d+)", cache_control).group(1))
+    assert max_age >= 365 * 24 * 3600 and "immutable" in cache_control
+    assert static.headers.get("content-encoding") == "gzip", "WhiteNoise's compressed copy was not served"
+
+
+def test_stopping_serve_stops_gunicorn_and_the_worker(served):
+    port, serve, _ = served
+    children = children_of(serve.pid)
+    assert len(children) == 2, "serve should run gunicorn and run_jobs"
+    cmdlines = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in children]
+    assert any("gunicorn" in c for c in cmdlines) and any("run_jobs" in c for c in cmdlines)
+    serve.send_signal(signal.SIGTERM)
+    serve.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in children), "a child of serve outlived it"
+    with pytest.raises(OSError):
+        get(port, "/")
