@@ -91,7 +91,7 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     """Sign and store the certificate. Refuses unless the event is OFFSET and Σ retired ≥ required_offset_t."""
     actor.require(Role.ORGANISER)
     event = (
-        Event.objects.select_for_update()
+        Event.objects.select_for_update(of=("self",))  # lock order: registry/services.py
         .select_related("organization")
         .filter(code=parse_code(event_code, "event"), organization=actor.organization)
         .first()
