@@ -11,6 +11,7 @@ from zhonghe.api import (
     factor_releases,
     inventories,
     keys,
+    ledger,
     market,
     me,
     retirements,
@@ -31,5 +32,5 @@ api = NinjaAPI(
 )
 install_handlers(api)
 
-for module in (keys, certificates, me, events, activities, inventories, market, retirements, factor_releases):
+for module in (keys, ledger, certificates, me, events, activities, inventories, market, retirements, factor_releases):
     api.add_router("/", module.router)
