@@ -8,7 +8,7 @@ from uuid import UUID
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Header, Router, Schema
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.footprint_schemas import InventorySummary, PlanOut, PlanSummary
@@ -33,7 +33,7 @@ class EventIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(description="meeting, forum, sports, exhibition or performance", json_schema_extra=KINDS)
     meeting_class: StrictInt | None = Field(None, ge=1, le=4)
-    chengyu_meeting: bool = False
+    chengyu_meeting: StrictBool = False
     expected_participants: StrictInt = Field(ge=1, le=event_services.MAX_PARTICIPANTS)
     area_m2: AreaM2 | None = None
     venue_district: str = Field(description="Chongqing district adcode, e.g. 500103", json_schema_extra=DISTRICTS)
