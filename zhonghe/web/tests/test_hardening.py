@@ -94,3 +94,42 @@ def test_admin_forms_refuse_control_characters(client, actors):
     org = {"name": "新单位\x1b", "kind": "soe", "level": "municipal", "uscc": "", "district_code": "500103"}
     response = client.post("/admin/accounts/organization/add/", org)
     assert response.status_code in (200, 422) and "name" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("who", ["bureau", "verifier", "seller", "outsider"])
+def test_no_event_form_of_another_organisation_raises(actors, projects, who):
+    """Every POST form of an organiser's event, sent by each other role: 403/404 (or the page's refusal), never 500."""
+    event, _inventory = accounted_event(actors.organiser)
+    code = event.code
+    data = {
+        "name": "x",
+        "boundary": "x",
+        "reason": "x",
+        "project_code": projects["cqcer"].code,
+        "quantity_t": "1",
+        "factor_key": "electricity.grid",
+        "category": "electricity",
+        "quantity": "1",
+        "travel_mode": "rail",
+        "person_trips": "1",
+        "distance_km": "1",
+    }
+    urls = [
+        reverse("web:event_edit", kwargs={"code": code}),
+        reverse("web:plan_save", kwargs={"code": code}),
+        reverse("web:plan_estimate", kwargs={"code": code}),
+        reverse("web:certificate_revoke", kwargs={"code": code}),
+        reverse("web:event_order", kwargs={"code": code}),
+        reverse("web:event_retire", kwargs={"code": code}),
+        *(reverse("web:event_action", kwargs={"code": code, "action": a}) for a in ("submit", "withdraw", "x")),
+        *(
+            reverse("web:activity_add", kwargs={"code": code, "stage": "after", "kind": k})
+            for k in ("qty", "travel", "x")
+        ),
+    ]
+    client = login(who)
+    before = db_snapshot()
+    for url in urls:
+        response = client.post(url, data)  # the test client re-raises any exception a view lets through
+        assert response.status_code in (400, 403, 404, 409, 422), (url, response.status_code)
+    assert_nothing_written(before)
