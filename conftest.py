@@ -12,6 +12,15 @@ def _fast_hasher_and_key(request, tmp_path_factory):
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "signing_key.pem"
+    settings.SIGNING_KEY_PEM = ""
+    if not settings.SIGNING_KEY_FILE.exists():  # tests run with DEBUG off, where no key is generated on use
+        from zhonghe.certificates.keys import write_key_file
+        from zhonghe.certificates.signing import generate_private_key
+
+        try:
+            write_key_file(generate_private_key())
+        except FileExistsError:
+            pass
     settings.PUBLIC_BASE_URL = "http://testserver"
     # Pages render {% static %} without a collectstatic manifest (the served-app tests collect their own).
     settings.STORAGES = {

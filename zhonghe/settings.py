@@ -267,9 +267,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Ed25519 signing key for certificates. Generated on first use when missing (development);
-# production mounts a managed key file here.
+# Ed25519 signing key for certificates, shared by every instance: the PEM text itself (ZHONGHE_SIGNING_KEY) or a
+# key file (`manage.py signing_key init`). Generated on first use only with DEBUG on (certificates/keys.py).
 SIGNING_KEY_FILE = Path(os.environ.get("ZHONGHE_SIGNING_KEY_FILE", VAR_DIR / "signing_key.pem"))
+SIGNING_KEY_PEM = os.environ.get("ZHONGHE_SIGNING_KEY", "")
 CERT_FONT_PATH = os.environ.get("ZHONGHE_CERT_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 DEFAULT_FACTOR_RELEASE = os.environ.get("ZHONGHE_FACTOR_RELEASE", "CQ-2025.2")
 DEFAULT_JURISDICTION = os.environ.get("ZHONGHE_JURISDICTION", "cq-2025")

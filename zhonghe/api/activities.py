@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.schemas import created_or_replayed, created_responses, decimal_in, decimal_out, responses
@@ -48,7 +48,7 @@ class ActivityFields(Schema):
     place_kind: Literal["airport", "city", ""] = ""
     origin: str = Field("", max_length=60)
     destination: str = Field("", max_length=60)
-    round_trip: bool = Field(ROUND_TRIP_DEFAULT, description="there and back (default true)")
+    round_trip: StrictBool = Field(ROUND_TRIP_DEFAULT, description="there and back (default true); a JSON boolean")
     cabin: Literal["economy", "premium_economy", "business", "first", ""] = Field("", description="flights only")
     fuel: Literal["petrol", "diesel", "electric", ""] = Field("", description="car and taxi only")
     occupancy: Occupancy | None = Field(None, description="persons per vehicle, 1–100; car, taxi and coach only")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from zhonghe.api import (
@@ -12,15 +14,23 @@ from zhonghe.api import (
     footprint,
     inventories,
     keys,
+    ledger,
     market,
     me,
     retirements,
 )
 from zhonghe.api.auth import AUTH
 from zhonghe.api.errors import install_handlers
+from zhonghe.api.text_guard import document_text_rule, refuse_control_characters
 from zhonghe.api.throttles import api_throttles, install_throttle_handler
 
-api = NinjaAPI(
+
+class ZhongheAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_text_rule(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ZhongheAPI(
     title="Zhonghe API",
     version="1",
     description=(
@@ -34,6 +44,7 @@ api = NinjaAPI(
 )
 install_handlers(api)
 install_throttle_handler(api)
+api.add_decorator(refuse_control_characters)  # lib/text.py's rule on every operation's input
 
 for module in (
     keys,
@@ -46,5 +57,6 @@ for module in (
     retirements,
     factor_releases,
     footprint,
+    ledger,
 ):
     api.add_router("/", module.router)

@@ -6,13 +6,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class KeyStatus(models.TextChoices):
+    ACTIVE = "active", _("使用中")
+    RETIRED = "retired", _("已停用")  # signs nothing new; still verifies what it signed
+
+
 class SigningKey(models.Model):
-    """Published public keys; the private key lives outside the database (settings.SIGNING_KEY_FILE)."""
+    """Published public keys; the private key lives outside the database (certificates/keys.py)."""
 
     key_id = models.CharField(max_length=40, unique=True)
     algorithm = models.CharField(max_length=20, default="Ed25519")
     public_key_pem = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=KeyStatus.choices, default=KeyStatus.ACTIVE)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -51,3 +58,16 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    REVOKE_FIELDS = frozenset({"status", "revoked_at", "revoke_reason"})
+
+    def save(self, *args, **kwargs):
+        # Append-only like the ledger (the database refuses it too): revocation is the one allowed update.
+        if self.pk is not None and not (
+            kwargs.get("update_fields") and set(kwargs["update_fields"]) <= self.REVOKE_FIELDS
+        ):
+            raise ValueError("Certificates are append-only: only the revocation fields may change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Certificates are append-only")

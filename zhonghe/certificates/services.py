@@ -23,9 +23,10 @@ from zhonghe.footprints.models import InventoryVersion
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.models import Retirement
+from zhonghe.registry.selectors import ledger_head
 from zhonghe.registry.serials import format_serial
 
-PAYLOAD_SCHEMA = "zhonghe.certificate/1"
+PAYLOAD_SCHEMA = "zhonghe.certificate/2"  # /2 added "ledger_head"
 REVOKE_REASON_MAX_CHARS = 500
 
 
@@ -41,8 +42,10 @@ def build_payload(
     retirements: list[Retirement],
     issued_at: str,
     key_id: str,
+    head: dict,
 ) -> dict:
-    """The signed statement: binds event, organiser, inventory hash and the exact retired serial ranges."""
+    """The signed statement: binds event, organiser, inventory hash, the exact retired serial ranges, and the
+    ledger head at issue time ({"hash", "entries"}), which anchors the retirements in the hash chain."""
     org = event.organization
     return {
         "schema": PAYLOAD_SCHEMA,
@@ -81,6 +84,7 @@ def build_payload(
                 for r in retirements
             ],
         },
+        "ledger_head": {"hash": head["hash"], "entries": head["entries"]},
         "issued_at": issued_at,
         "key_id": key_id,
     }
@@ -91,7 +95,7 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     """Sign and store the certificate. Refuses unless the event is OFFSET and Σ retired ≥ required_offset_t."""
     actor.require(Role.ORGANISER)
     event = (
-        Event.objects.select_for_update()
+        Event.objects.select_for_update(of=("self",))  # lock order: registry/services.py
         .select_related("organization")
         .filter(code=parse_code(event_code, "event"), organization=actor.organization)
         .first()
@@ -120,6 +124,7 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
         retirements=retirements,
         issued_at=issued_at,
         key_id=key_id,
+        head=ledger_head(),
     )
     canonical = canonical_payload(payload)
     certificate = Certificate.objects.create(

@@ -1,10 +1,11 @@
 """Re-derive the registry from its history and report every violation, not only the first.
 
-Checks: the ledger hash chain; per project, issued = live blocks (active + retired + cancelled); live
-blocks never overlap; every superseded block is exactly partitioned by its children; each retirement's
-quantity equals its block's, and each event's retired_t the sum of its retirements; and, replaying the
-project's ISSUE/TRANSFER/RETIRE entries in order, every move takes serials its sender held active, and
-every live block's holder and status are what the ledger says.
+Checks: the ledger hash chain, and each entry's quantity against its serial range; optionally that the chain
+still holds a saved checkpoint (a GET /api/v1/ledger/head answer) at its position; per project, issued = live
+blocks (active + retired + cancelled); live blocks never overlap; every superseded block is exactly
+partitioned by its children; each retirement's quantity equals its block's, and each event's retired_t the
+sum of its retirements; and, replaying the project's ISSUE/TRANSFER/RETIRE entries in order, every move takes
+serials its sender held active, and every live block's holder and status are what the ledger says.
 """
 
 from __future__ import annotations
@@ -38,9 +39,34 @@ def audit_chain() -> list[str]:
             problems.append(f"ledger: seq {entry.seq} prev_hash does not match the previous entry")
         if entry.entry_hash != entry_hash(entry.prev_hash, entry_body(entry)):
             problems.append(f"ledger: seq {entry.seq} entry_hash does not match its content")
+        if not 1 <= entry.serial_first <= entry.serial_last or entry.quantity_t != (
+            entry.serial_last - entry.serial_first + 1
+        ):
+            problems.append(
+                f"ledger: seq {entry.seq} quantity {entry.quantity_t} t does not match its serial range "
+                f"{entry.serial_first}-{entry.serial_last}"
+            )
         prev_hash = entry.entry_hash
         expected_seq = entry.seq + 1
     return problems
+
+
+def audit_checkpoint(checkpoint: object) -> list[str]:
+    """The chain must still hold the saved head: entry number `entries` has hash `hash` (0 entries: genesis)."""
+    if not isinstance(checkpoint, dict):
+        return ["checkpoint: not a JSON object from GET /api/v1/ledger/head"]
+    entries, head_hash = checkpoint.get("entries"), checkpoint.get("hash")
+    if isinstance(entries, bool) or not isinstance(entries, int) or entries < 0 or not isinstance(head_hash, str):
+        return ['checkpoint: needs "entries" (a count ≥ 0) and "hash"']
+    if entries == 0:
+        found = GENESIS_HASH
+    else:
+        found = LedgerEntry.objects.filter(seq=entries).values_list("entry_hash", flat=True).first()
+        if found is None:
+            return [f"checkpoint: the ledger has no entry {entries} any more (it was saved with {entries} entries)"]
+    if found != head_hash:
+        return [f"checkpoint: entry {entries} has hash {found}, the checkpoint says {head_hash} (history rewritten)"]
+    return []
 
 
 def audit_project(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
@@ -150,8 +176,10 @@ def audit_retirements() -> list[str]:
     return problems
 
 
-def audit_registry() -> list[str]:
+def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
     problems = audit_chain()
+    for checkpoint in checkpoints:
+        problems.extend(audit_checkpoint(checkpoint))
     for project in CreditProject.objects.order_by("code"):
         entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("seq"))
         blocks = list(CreditBlock.objects.filter(project=project))

@@ -5,7 +5,16 @@ from django.db.models import F, Q, QuerySet, Sum
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization
 from zhonghe.events.models import Event
-from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, CreditType, Order, Retirement
+from zhonghe.registry.ledger import GENESIS_HASH
+from zhonghe.registry.models import (
+    BlockStatus,
+    CreditBlock,
+    CreditProject,
+    CreditType,
+    LedgerEntry,
+    Order,
+    Retirement,
+)
 
 # The plan's reference order (四（二）1): CQCER, then CCER from Chongqing projects; allowances after.
 TYPE_RANK = {CreditType.CQCER: 0, CreditType.CCER: 1, CreditType.ALLOWANCE: 2}
@@ -53,3 +62,13 @@ def retirements_for_event(event: Event) -> QuerySet[Retirement]:
 def retired_t_for_event(event: Event) -> int:
     """Σ tonnes retired against the event, over all its inventory versions."""
     return Retirement.objects.filter(event=event).aggregate(s=Sum("quantity_t"))["s"] or 0
+
+
+def ledger_head() -> dict[str, str | int]:
+    """The chain's head: {"hash": the last entry's hash (GENESIS_HASH when empty), "entries": their count}.
+
+    Sequence numbers run 1..n without gaps (registry_audit checks it), so the count is the last seq.
+    """
+    last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    seq, head_hash = last if last else (0, GENESIS_HASH)
+    return {"hash": head_hash, "entries": seq}

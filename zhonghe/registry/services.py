@@ -1,7 +1,23 @@
 """The only writer of ledger tables: projects, issuance, orders, transfers and retirements.
 
-Every write runs in one transaction, re-reads the blocks it moves under select_for_update() in serial
-order (a fixed lock order, so two writers never deadlock), and appends hash-chained ledger entries.
+Every write runs in one transaction, re-reads the blocks it moves under select_for_update() and appends
+hash-chained ledger entries.
+
+Lock order (every registry and certificate writer takes row locks in this order, never the reverse, so two
+writers can only queue, never deadlock):
+
+1. the event row (credits_retire, certificate_issue, certificate_revoke);
+2. the order row (order_confirm, order_reject);
+3. the credit project row;
+4. the project's active blocks, in serial order;
+5. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
+   ledger appends, keeping the chain linear).
+
+Every select_for_update() that joins related rows names its own table with `of=("self",)`: without it
+PostgreSQL also locks every joined row (FOR UPDATE over a join), e.g. the buyer organisation of an order,
+whose row a concurrent retirement needs (inserting a block or ledger entry that references an organisation
+takes a KEY SHARE lock on it). Organisations, users and inventories are never locked for update; rows are
+only referenced by inserts (foreign-key KEY SHARE locks).
 """
 
 from __future__ import annotations
@@ -206,7 +222,7 @@ def order_create(
 
 def _locked_order_for_seller(actor: Actor, order_code: object) -> Order:
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))  # the order only: see the lock order above
         .select_related("project", "buyer")
         .filter(code=parse_code(order_code, "order"), seller=actor.organization)
         .first()

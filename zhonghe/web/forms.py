@@ -20,14 +20,16 @@ from zhonghe.events.models import (
     VehicleFuel,
 )
 from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
+from zhonghe.lib.text import guard_form_fields
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
 class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes and a data-testid to every widget."""
+    """Adds Bootstrap classes and a data-testid to every widget, and lib/text.py's rule to every text field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_form_fields(self)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

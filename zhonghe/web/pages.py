@@ -24,7 +24,7 @@ from zhonghe.events.workflow import allowed_actions
 from zhonghe.footprints.report import InventoryReport, inventory_report
 from zhonghe.footprints.selectors import inventory_latest, inventory_version
 from zhonghe.footprints.services import STAGE_OPEN, current_release
-from zhonghe.lib.errors import NotFound
+from zhonghe.lib.errors import NotFound, PermissionDenied
 from zhonghe.registry.models import OrderStatus
 from zhonghe.registry.selectors import (
     holdings_for_org,
@@ -197,6 +197,8 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         ctx.update(_offset_block(actor, event, inventory, bound))
     else:
         ctx.update(_progress(event, inventory))
+    if bound.key and bound.form is None:  # a form this page does not offer to this actor (e.g. the bureau's retire)
+        raise PermissionDenied(_("当前账号不能使用此表单"))
     ctx["bound_form"] = bound.form
     return ctx
 

@@ -107,7 +107,8 @@ def test_keys_endpoint_shape(client):
     body = client.get("/api/v1/keys").json()
     assert len(body) >= 1
     for key in body:
-        assert set(key) == {"key_id", "algorithm", "public_key_pem"}
+        assert set(key) == {"key_id", "algorithm", "public_key_pem", "status", "created_at", "retired_at"}
+        assert (key["status"], key["retired_at"]) == ("active", None)
         assert key["algorithm"] == "Ed25519" and key["key_id"].startswith("ed25519:")
         assert key["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
         load_public_key_pem(key["public_key_pem"])

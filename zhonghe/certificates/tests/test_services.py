@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
 from zhonghe.certificates.services import PAYLOAD_SCHEMA, certificate_issue, certificate_revoke, verify_url
@@ -24,7 +25,9 @@ from zhonghe.footprints.tests.builders import (
     project_with_credits,
     refused,
 )
+from zhonghe.lib.append_only import drop_guard_sql
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhonghe.registry.models import LedgerEntry
 from zhonghe.registry.services import credits_retire
 
 pytestmark = pytest.mark.django_db
@@ -187,9 +190,12 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
                 for r, (first, last, q) in zip(event.retirements.order_by("id"), [(1, 8, 8), (9, 13, 5)], strict=True)
             ],
         },
+        # issue, transfer, two retirements: the head after the last of them
+        "ledger_head": {"hash": LedgerEntry.objects.get(seq=4).entry_hash, "entries": 4},
         "issued_at": "2027-03-28T01:30:15Z",  # 09:30:15 in Chongqing, to the second, in UTC
         "key_id": certificate.key_id,
     }
+    assert not LedgerEntry.objects.filter(seq=5).exists()
     assert payload["offsets"]["retirements"][0]["serial_first"] == "CQCER-2025-0007-000000001"
     assert certificate.payload_canonical == canonical_payload(payload)
     assert json.loads(certificate.payload_canonical) == payload
@@ -334,6 +340,9 @@ def test_verify_page_valid_then_revoked(actors, client, certificate):
 
 
 def test_verify_page_shows_invalid_for_a_tampered_row(client, certificate):
+    with connection.cursor() as cursor:  # tampering as a database owner would: lift the append-only guard first
+        for sql in drop_guard_sql(connection.vendor, "certificates_certificate"):
+            cursor.execute(sql)
     Certificate.objects.filter(pk=certificate.pk).update(
         payload_canonical=certificate.payload_canonical.replace('"retired_t":13', '"retired_t":99')
     )

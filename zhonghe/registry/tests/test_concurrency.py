@@ -216,8 +216,8 @@ def test_a_retirement_that_waited_sees_the_remaining_units(actors):
 
 
 def test_a_confirmation_that_waited_sees_the_remaining_units(actors):
-    # order_confirm locks the order with select_related("project", ...), so confirmations of one project
-    # queue on the project row and the second one reads the blocks afresh after the first commits.
+    # order_confirm locks the order, then the project row (the lock order of registry/services.py), so
+    # confirmations of one project queue on the project row and the second reads the blocks afresh.
     project = project_with_credits(actors, 1000)
     o1 = order_create(actor=actors.organiser, project_code=project.code, quantity_t=100)
     o2 = order_create(actor=actors.outsider, project_code=project.code, quantity_t=100)

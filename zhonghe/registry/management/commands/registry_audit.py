@@ -1,13 +1,34 @@
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from zhonghe.registry.audit import audit_registry
 
 
 class Command(BaseCommand):
-    help = "Re-derive balances and the ledger hash chain from history; list every violation."
+    help = (
+        "Re-derive balances and the ledger hash chain from history; list every violation. "
+        "--checkpoint FILE (a saved GET /api/v1/ledger/head answer) also checks the chain still holds that head."
+    )
 
-    def handle(self, *args, **options):
-        problems = audit_registry()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a saved /api/v1/ledger/head JSON; may be given more than once",
+        )
+
+    def handle(self, *args, checkpoint: list[str], **options):
+        checkpoints = []
+        for name in checkpoint:
+            try:
+                checkpoints.append(json.loads(Path(name).read_text(encoding="utf-8")))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"checkpoint {name}: {exc}") from exc
+        problems = audit_registry(checkpoints=tuple(checkpoints))
         for problem in problems:
             self.stdout.write(problem)
         if problems:
