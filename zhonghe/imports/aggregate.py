@@ -1,0 +1,148 @@
+"""Validated rows → inventory lines and engine activities (pure).
+
+Attendee rows are summed into one ``TravelLine`` per (origin, destination, mode, cabin, round trip,
+occupancy, declared distance), so an inventory of 10,000 attendees has a few hundred readable lines.
+Names never reach a line. The declared one-way distance is part of the key: rows with different
+declared distances cannot share one line without changing the result.
+
+Flights: ``flight`` becomes ``flight_domestic`` when both places are in mainland China (country CN),
+otherwise ``flight_international`` (Hong Kong, Macao and Taiwan count as international, as in CAAC's
+statistics of "国际/地区航线").
+
+Engine compatibility: ``travel_activities`` passes ``cabin`` only when the engine's ``TravelActivity``
+has that field, and ``occupancy`` for taxis and coaches only when the engine accepts it there (the
+release that adds cabin classes also widens occupancy to taxi and coach; the current engine takes
+occupancy for cars only, and its taxi and coach factors are per passenger-km, so occupancy would not
+change them). ``Activity.phase`` / ``quality`` are passed when the engine has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from zhonghe.engine import activities as engine_activities
+from zhonghe.engine.activities import Activity, Category, TravelActivity, TravelMode
+
+from .places import PlaceOption
+from .rows import ActivityRow, AttendeeRow
+
+TRAVEL_FIELDS = frozenset(field.name for field in fields(TravelActivity))
+ACTIVITY_FIELDS = frozenset(field.name for field in fields(Activity))
+# The engine that knows cabins also takes occupancy for taxis and coaches (see the module docstring).
+OCCUPANCY_ENGINE_MODES = (
+    {TravelMode.CAR, TravelMode.TAXI, TravelMode.COACH} if "cabin" in TRAVEL_FIELDS else {TravelMode.CAR}
+)
+_MODES = {mode.value: mode for mode in TravelMode}
+
+
+def _enum(name: str, value: str) -> object:
+    """``value`` as the engine's enum ``name`` (Cabin, Phase, Quality) when the engine defines it."""
+    enum = getattr(engine_activities, name, None)
+    return enum(value) if enum is not None else value
+
+
+@dataclass(frozen=True)
+class TravelLine:
+    """Trips summed over the rows sharing a route and its modifiers; ``rows`` counts those rows."""
+
+    ref: str
+    origin: PlaceOption
+    destination: PlaceOption
+    mode: TravelMode
+    cabin: str | None
+    round_trip: bool
+    occupancy: Decimal | None
+    distance_km: Decimal | None
+    person_trips: int
+    rows: int
+
+    @property
+    def description(self) -> str:
+        return f"{self.origin.label} → {self.destination.label}"
+
+
+def engine_mode(mode: str, origin: PlaceOption, destination: PlaceOption) -> TravelMode:
+    if mode == "flight":
+        domestic = origin.country == "CN" and destination.country == "CN"
+        return TravelMode.FLIGHT_DOMESTIC if domestic else TravelMode.FLIGHT_INTERNATIONAL
+    return _MODES[mode]
+
+
+def aggregate_attendees(rows: Iterable[AttendeeRow], ref_prefix: str = "travel") -> list[TravelLine]:
+    """One line per distinct key, in the order the key first appears; refs ``<prefix>-00001`` on."""
+    sums: dict[tuple[object, ...], list[object]] = {}
+    for row in rows:
+        key = (row.origin.code, row.destination.code, row.mode, row.cabin, row.round_trip, row.occupancy,
+               row.distance_km)  # fmt: skip
+        entry = sums.get(key)
+        if entry is None:
+            sums[key] = [row, row.trips, 1]
+        else:
+            entry[1] += row.trips  # type: ignore[operator]
+            entry[2] += 1  # type: ignore[operator]
+    lines = []
+    for number, (first, trips, count) in enumerate(sums.values(), start=1):
+        assert isinstance(first, AttendeeRow) and isinstance(trips, int) and isinstance(count, int)
+        lines.append(
+            TravelLine(
+                ref=f"{ref_prefix}-{number:05d}",
+                origin=first.origin,
+                destination=first.destination,
+                mode=engine_mode(first.mode, first.origin, first.destination),
+                cabin=first.cabin,
+                round_trip=first.round_trip,
+                occupancy=first.occupancy,
+                distance_km=first.distance_km,
+                person_trips=trips,
+                rows=count,
+            )
+        )
+    return lines
+
+
+def travel_activity(line: TravelLine) -> TravelActivity:
+    """The engine activity of one line, with only the fields this engine has (module docstring)."""
+    extra: dict[str, object] = {}
+    if line.distance_km is not None:
+        extra["distance_km"] = line.distance_km
+    else:
+        extra["origin"], extra["destination"] = line.origin.place, line.destination.place
+    if line.cabin is not None and "cabin" in TRAVEL_FIELDS:
+        extra["cabin"] = _enum("Cabin", line.cabin)
+    if line.occupancy is not None and line.mode in OCCUPANCY_ENGINE_MODES:
+        extra["occupancy"] = line.occupancy
+    return TravelActivity(
+        ref=line.ref,
+        mode=line.mode,
+        person_trips=line.person_trips,
+        round_trip=line.round_trip,
+        description=line.description,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def travel_activities(lines: Iterable[TravelLine]) -> list[TravelActivity]:
+    return [travel_activity(line) for line in lines]
+
+
+def activity_activities(rows: Iterable[ActivityRow], ref_prefix: str = "row") -> list[Activity]:
+    """One engine ``Activity`` per activity row, ref ``<prefix>-<row number>``."""
+    activities = []
+    for row in rows:
+        extra: dict[str, object] = {}
+        if "phase" in ACTIVITY_FIELDS:
+            extra["phase"], extra["quality"] = _enum("Phase", row.phase), _enum("Quality", row.quality)
+        activities.append(
+            Activity(
+                ref=f"{ref_prefix}-{row.row}",
+                category=Category(row.category),
+                factor_key=row.factor_key,
+                quantity=row.quantity,
+                unit=row.unit,
+                description=row.description,
+                **extra,  # type: ignore[arg-type]
+            )
+        )
+    return activities
