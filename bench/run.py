@@ -1,7 +1,7 @@
 """Run the engine benchmark: ``.venv/bin/python bench/run.py`` from the repository root.
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
-compares them with the naive baseline in engine_bench.py. Prints figures only; nothing asserts on
+compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py). Prints figures only; nothing asserts on
 time (timings belong here, never in the test suite).
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
+import bench_import  # noqa: E402
 from engine_bench import (  # noqa: E402
     Activities,
     Timing,
@@ -66,6 +67,8 @@ def main() -> None:
         row = measure(build_event(attendees), repetitions, release)
         print(" ".join(f"{cell:>{width}}" for cell, (_, width) in zip(row, COLUMNS, strict=True)))
     print(NOTES)
+    print()
+    bench_import.main()
 
 
 def _ms(timing: Timing) -> str:

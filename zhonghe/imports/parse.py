@@ -10,17 +10,19 @@ only when ``errors`` is empty (``raise_for_errors``). Limits: ``MAX_BYTES`` and 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from itertools import chain
+from operator import itemgetter
 
 from zhonghe.engine.factors import FactorRelease
 
+from .cells import cell_text
 from .columns import Kind
 from .errors import ImportRefused, RowError, row_error
 from .headers import Header, find_header, is_empty, is_second_header, stray_cells
 from .places import PlaceResolver, Resolution
-from .reading import MAX_BYTES, MAX_DATA_ROWS, Cell, open_sheet
+from .reading import MAX_BYTES, MAX_DATA_ROWS, Cell, Formula, open_sheet
 from .rows import ActivityRow, AttendeeRow, activity_row, attendee_row, new_row
 
 __all__ = ["MAX_BYTES", "MAX_DATA_ROWS", "ParseResult", "parse_file"]
@@ -68,7 +70,9 @@ def parse_file(
     if header is None:
         return ParseResult(kind, (), (row_error(None, "", "empty_file"),), row_count=0, **opened)
     places: dict[str, Resolution] = {}
-    rows, errors, count = _validate(chain(pending, sheet.rows), header, kind, venue, resolver, release, places)
+    source = chain(pending, sheet.rows)
+    strings_only = sheet.file_format == "csv"
+    rows, errors, count = _validate(source, header, kind, venue, resolver, release, places, strings_only)
     return ParseResult(
         kind, tuple(rows), tuple(errors), row_count=count, header_row=header.row, places=places, **opened
     )
@@ -82,13 +86,25 @@ def _validate(
     resolver: PlaceResolver,
     release: FactorRelease | None,
     places: dict[str, Resolution],
+    strings_only: bool,
 ) -> tuple[list[AttendeeRow | ActivityRow], list[RowError], int]:
+    """Validate every row. A file repeats few distinct rows (names aside), so each distinct tuple of
+    cells is validated once and its outcome re-stamped with the row number and name (``_Memo``)."""
+
+    def check(number: int, cells: list[Cell]) -> tuple[AttendeeRow | ActivityRow | None, list[RowError]]:
+        row = new_row(number, cells, header)
+        row.errors.extend(stray_cells(header, number, cells))
+        typed = attendee_row(row, resolver, venue, places) if kind is Kind.ATTENDEES else activity_row(row, release)
+        return typed, row.errors
+
+    memo = _Memo(header, kind, check, strings_only)
     rows: list[AttendeeRow | ActivityRow] = []
     errors = list(header.errors)
     count = 0
     first = True
     for number, cells in source:
-        if is_empty(cells):
+        outcome = memo.outcome(number, cells)
+        if outcome is None:
             continue  # blank lines, and the trailing empty rows Excel leaves behind
         if first and is_second_header(header, cells, kind):
             first = False
@@ -97,13 +113,68 @@ def _validate(
         count += 1
         if count > MAX_DATA_ROWS:
             return [], [row_error(None, "", "too_many_rows", detail=f"{MAX_DATA_ROWS:,}")], count
-        row = new_row(number, cells, header)
-        row.errors.extend(stray_cells(header, number, cells))
-        typed = attendee_row(row, resolver, venue, places) if kind is Kind.ATTENDEES else activity_row(row, release)
+        typed, row_errors = outcome
         if typed is not None:
             rows.append(typed)
-        errors.extend(row.errors)
+        errors.extend(row_errors)
     return rows, errors, count
+
+
+Outcome = tuple[AttendeeRow | ActivityRow | None, list[RowError]]
+
+
+class _Memo:
+    """Validation outcomes per distinct tuple of cells, the name column left out of the key.
+
+    A row takes the slow path (validated on its own) when its width differs from the header's, when
+    the header has unnamed or merged cells, or when its name cell is a formula, so that every check
+    that depends on more than the key's cells still runs for that row.
+    """
+
+    def __init__(
+        self, header: Header, kind: Kind, check: Callable[[int, list[Cell]], Outcome], strings_only: bool
+    ) -> None:
+        self.check, self.strings_only = check, strings_only
+        self.width = max(header.labels, default=-1) + 1
+        self.fast = not header.unnamed and not header.merged and self.width > 0
+        self.name_at = header.positions.get("name") if kind is Kind.ATTENDEES else None
+        keys = [i for i in range(self.width) if i != self.name_at]
+        self.key = itemgetter(*keys) if len(keys) > 1 else (lambda cells: tuple(cells[i] for i in keys))
+        self.cache: dict[object, Outcome | None] = {}
+
+    def outcome(self, number: int, cells: list[Cell]) -> Outcome | None:
+        """None for an empty row; else (typed row or None, errors) for row ``number``."""
+        name = cells[self.name_at] if self.name_at is not None and self.name_at < len(cells) else None
+        if not self.fast or len(cells) != self.width or isinstance(name, Formula):
+            return None if is_empty(cells) else self.check(number, cells)
+        key = self.key(cells)
+        if not self.strings_only:  # True == 1 == 1.0 as dict keys; their cells do not validate alike
+            key = tuple((type(cell), cell) for cell in key)
+        if key in self.cache:
+            template = self.cache[key]
+        else:
+            blank = _blank_name(cells, self.name_at)
+            template = self.cache[key] = None if is_empty(blank) else self.check(0, blank)
+        if template is None:
+            return None if is_empty(cells) else self.check(number, cells)
+        typed, errors = template
+        if errors:
+            return None, [replace(error, row=number) for error in errors]
+        if isinstance(typed, AttendeeRow):
+            return AttendeeRow(number, cell_text(name), *_attendee_rest(typed)), []
+        assert isinstance(typed, ActivityRow)
+        return replace(typed, row=number), []
+
+
+def _blank_name(cells: list[Cell], name_at: int | None) -> list[Cell]:
+    if name_at is None:
+        return cells
+    return [None if index == name_at else cell for index, cell in enumerate(cells)]
+
+
+def _attendee_rest(row: AttendeeRow) -> tuple[object, ...]:
+    return (row.origin, row.destination, row.mode, row.round_trip, row.trips, row.distance_km, row.cabin,
+            row.occupancy)  # fmt: skip
 
 
 def _sha256(data: bytes) -> str:
