@@ -31,12 +31,14 @@ from zhonghe.imports.places import PlaceResolver  # noqa: E402
 SIZES = [(1_000, 5), (10_000, 3), (100_000, 3)]  # (rows, repetitions)
 NAIVE_MAX_ROWS = 100_000
 VENUE = "重庆"
+# fmt: off
 FLIGHT_FROM = ["北京", "PEK", "北京大兴国际机场", "上海浦东国际机场", "SHA", "广州", "CAN", "深圳宝安国际机场", "杭州",
                "HGH", "南京", "武汉", "西安", "XIY", "昆明", "KMG", "哈尔滨", "乌鲁木齐", "HKG", "Shanghai", "Beijing"]
 RAIL_FROM = ["成都", "成都市", "四川省成都市", "成都东站", "Chengdu", "贵阳", "贵阳北站", "长沙", "长沙南站", "武汉站",
              "西安北站", "遂宁", "内江", "宜宾", "泸州", "达州", "Guiyang"]
 LOCAL_FROM = ["渝中区", "重庆市江北区", "沙坪坝区", "九龙坡区", "南岸区", "北碚区", "渝北区",
               "巴南区", "万州区", "涪陵", "永川区", "合川区", "江津区", "重庆北站", "重庆西站", "500112"]
+# fmt: on
 HEADER = ["姓名", "出发地", "目的地", "交通方式", "往返", "人次", "单程距离（公里）", "舱位", "同乘人数"]  # fmt: skip
 
 
@@ -79,8 +81,10 @@ def naive(data: bytes, release: FactorRelease) -> Decimal:
         assert origin is not None and destination is not None
         mode = engine_mode(modes[row["交通方式"]], origin, destination)
         occupancy = Decimal(row["同乘人数"]) if row["同乘人数"] else None
-        activity = TravelActivity(f"row-{number}", mode, int(row["人次"]), origin=origin.place,
-                                  destination=destination.place, round_trip=row["往返"] == "是", occupancy=occupancy)  # fmt: skip
+        activity = TravelActivity(
+            f"row-{number}", mode, int(row["人次"]), origin=origin.place, destination=destination.place,
+            round_trip=row["往返"] == "是", occupancy=occupancy,
+        )  # fmt: skip
         total += calculate_footprint([activity], release).total_kg_co2e
     return total
 

@@ -1,8 +1,8 @@
 """Run the engine benchmark: ``.venv/bin/python bench/run.py`` from the repository root.
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
-compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py). Prints figures only; nothing asserts on
-time (timings belong here, never in the test suite).
+compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py).
+Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
 from __future__ import annotations
