@@ -158,7 +158,7 @@ class _Memo:
         if template is None:
             return None if is_empty(cells) else self.check(number, cells)
         typed, errors = template
-        if errors:
+        if errors or typed is None:  # no typed row and no error: a required column is missing
             return None, [replace(error, row=number) for error in errors]
         if isinstance(typed, AttendeeRow):
             return AttendeeRow(number, cell_text(name), *_attendee_rest(typed)), []

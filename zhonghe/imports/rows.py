@@ -132,8 +132,8 @@ def attendee_row(row: _Row, resolver: PlaceResolver, venue: str, places: dict[st
         row.fail(_A["occupancy"], "not_applicable", occupancy_cell, str(mode))
     if origin and destination and distance_cell is None and _same_point(origin, destination):
         row.fail(_A["distance_km"], "same_place", "")
-    if row.errors or origin is None or destination is None:
-        return None
+    if row.errors or None in (origin, destination, mode, round_trip, trips):
+        return None  # a bad cell, or a required column the header lacks (reported once, on the header)
     return AttendeeRow(
         row.number, name, origin, destination, str(mode), bool(round_trip), int(trips),
         distance, cabin, occupancy,

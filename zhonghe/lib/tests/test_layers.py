@@ -1,6 +1,7 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop < events < footprints < registry < certificates < api, web, supervision < demo
+engine, lib < data < accounts < interop < events < footprints, imports < registry < certificates
+< api, web, supervision < demo
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ RANK = {
     "interop": 3,
     "events": 4,
     "footprints": 5,
+    "imports": 5,
     "registry": 6,
     "certificates": 7,
     "api": 8,
