@@ -72,31 +72,30 @@ def engine_mode(mode: str, origin: PlaceOption, destination: PlaceOption) -> Tra
 
 def aggregate_attendees(rows: Iterable[AttendeeRow], ref_prefix: str = "travel") -> list[TravelLine]:
     """One line per distinct key, in the order the key first appears; refs ``<prefix>-00001`` on."""
-    sums: dict[tuple[object, ...], list[object]] = {}
+    first: dict[str, AttendeeRow] = {}
+    trips: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for row in rows:
-        key = (row.origin.code, row.destination.code, row.mode, row.cabin, row.round_trip, row.occupancy,
-               row.distance_km)  # fmt: skip
-        entry = sums.get(key)
-        if entry is None:
-            sums[key] = [row, row.trips, 1]
+        key = row.line_key
+        if key in trips:
+            trips[key] += row.trips
+            counts[key] += 1
         else:
-            entry[1] += row.trips  # type: ignore[operator]
-            entry[2] += 1  # type: ignore[operator]
+            first[key], trips[key], counts[key] = row, row.trips, 1
     lines = []
-    for number, (first, trips, count) in enumerate(sums.values(), start=1):
-        assert isinstance(first, AttendeeRow) and isinstance(trips, int) and isinstance(count, int)
+    for number, (key, head) in enumerate(first.items(), start=1):
         lines.append(
             TravelLine(
                 ref=f"{ref_prefix}-{number:05d}",
-                origin=first.origin,
-                destination=first.destination,
-                mode=engine_mode(first.mode, first.origin, first.destination),
-                cabin=first.cabin,
-                round_trip=first.round_trip,
-                occupancy=first.occupancy,
-                distance_km=first.distance_km,
-                person_trips=trips,
-                rows=count,
+                origin=head.origin,
+                destination=head.destination,
+                mode=engine_mode(head.mode, head.origin, head.destination),
+                cabin=head.cabin,
+                round_trip=head.round_trip,
+                occupancy=head.occupancy,
+                distance_km=head.distance_km,
+                person_trips=trips[key],
+                rows=counts[key],
             )
         )
     return lines

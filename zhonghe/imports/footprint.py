@@ -17,7 +17,7 @@ from .aggregate import TravelLine, activity_activities, aggregate_attendees, tra
 from .columns import Kind
 from .parse import ParseResult, parse_file
 from .places import PlaceResolver
-from .rows import ActivityRow, AttendeeRow
+from .rows import ActivityRow
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def file_footprint(
     lines: list[TravelLine] = []
     activities: list[Activity | TravelActivity]
     if parsed.kind is Kind.ATTENDEES:
-        lines = aggregate_attendees(row for row in parsed.rows if isinstance(row, AttendeeRow))
+        lines = aggregate_attendees(parsed.rows)  # type: ignore[arg-type]  # attendee files hold AttendeeRows
         activities = list(travel_activities(lines))
     else:
         activities = list(activity_activities(row for row in parsed.rows if isinstance(row, ActivityRow)))

@@ -161,7 +161,7 @@ class _Memo:
         if errors or typed is None:  # no typed row and no error: a required column is missing
             return None, [replace(error, row=number) for error in errors]
         if isinstance(typed, AttendeeRow):
-            return AttendeeRow(number, cell_text(name), *_attendee_rest(typed)), []
+            return typed.restamped(number, name.strip() if type(name) is str else cell_text(name)), []
         assert isinstance(typed, ActivityRow)
         return replace(typed, row=number), []
 
@@ -170,11 +170,6 @@ def _blank_name(cells: list[Cell], name_at: int | None) -> list[Cell]:
     if name_at is None:
         return cells
     return [None if index == name_at else cell for index, cell in enumerate(cells)]
-
-
-def _attendee_rest(row: AttendeeRow) -> tuple[object, ...]:
-    return (row.origin, row.destination, row.mode, row.round_trip, row.trips, row.distance_km, row.cabin,
-            row.occupancy)  # fmt: skip
 
 
 def _sha256(data: bytes) -> str:

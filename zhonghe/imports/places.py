@@ -85,6 +85,8 @@ class Resolution:
         """ "成都 → 四川省成都市", or the candidates joined with " / " for an ambiguous text."""
         if self.place is not None:
             return f"{self.text} → {self.place.label}"
+        if not self.candidates:
+            return f"{self.text} → ?"
         return f"{self.text} → ? ({' / '.join(option.label for option in self.candidates)})"
 
 

@@ -80,7 +80,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
     # A record is one spreadsheet row even when a quoted cell spans several lines.
-    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+    return enumerate(csv.reader(io.StringIO(text, newline="")), start=1)  # type: ignore[arg-type]
 
 
 def _xlsx(data: bytes, digest: str) -> Sheet:

@@ -7,7 +7,7 @@ one of them or yields ``RowError``s (row number, column header as written, code,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -43,9 +43,14 @@ _CHOICES = {name: choices(vocabulary) for name, vocabulary in
 _CHOICES["bool"] = "是/否 | yes, no"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AttendeeRow:
-    """One validated attendee travel row; ``mode`` is flight/hsr/rail/coach/bus/metro/taxi/car."""
+    """One validated attendee travel row; ``mode`` is flight/hsr/rail/coach/bus/metro/taxi/car.
+
+    ``line_key`` is what aggregation groups by (route, mode, modifiers; never the name). Not frozen on
+    purpose: a frozen dataclass costs about eight times as much to build, which a million-row file
+    feels; nothing changes a row after parsing (``restamped`` makes a new one).
+    """
 
     row: int
     name: str
@@ -57,6 +62,22 @@ class AttendeeRow:
     distance_km: Decimal | None
     cabin: str | None
     occupancy: Decimal | None
+    line_key: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.line_key:
+            parts = (self.origin.code, self.destination.code, self.mode, self.cabin, self.round_trip,
+                     self.occupancy, self.distance_km)  # fmt: skip
+            self.line_key = "|".join("" if part is None else str(_plain(part)) for part in parts)
+
+    def restamped(self, row: int, name: str) -> AttendeeRow:
+        """This row's values for another row number and name (many rows of a file are alike)."""
+        return AttendeeRow(row, name, self.origin, self.destination, self.mode, self.round_trip, self.trips,
+                           self.distance_km, self.cabin, self.occupancy, self.line_key)  # fmt: skip
+
+
+def _plain(part: object) -> object:
+    return part.normalize() if isinstance(part, Decimal) else part  # 2.0 and 2 people: one line
 
 
 @dataclass(frozen=True)

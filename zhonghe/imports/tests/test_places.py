@@ -82,6 +82,7 @@ def test_a_qualified_name_settles_the_ambiguity():
 def test_unknown_texts_resolve_to_nothing(text):
     resolution = PlaceResolver().resolve(text)
     assert resolution.status == "unknown" and resolution.place is None and resolution.candidates == ()
+    assert resolution.confirmation() == f"{text} → ?"
 
 
 def test_a_correction_applies_to_every_row_with_that_text():
