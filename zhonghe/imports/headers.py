@@ -19,6 +19,7 @@ class Header:
     row: int
     positions: dict[str, int]  # column key → 0-based cell index
     labels: dict[int, str]  # cell index → header text as written (for error messages)
+    width: int = 0  # number of cells in the header row
     unnamed: set[int] = field(default_factory=set)  # indices with an empty header cell
     merged: dict[int, str] = field(default_factory=dict)  # index covered by a merged header cell → its text
     errors: list[RowError] = field(default_factory=list)
@@ -76,7 +77,7 @@ def _is_second_header(cells: list[Cell], header: Header, index: dict[str, Column
 def _check(
     number: int, cells: list[Cell], kind: Kind, index: dict[str, Column], merged: list[tuple[int, int, int, int]]
 ) -> Header:
-    header = Header(number, {}, {})
+    header = Header(number, {}, {}, len(cells))
     for position, cell in enumerate(cells):
         text = cell_text(cell)
         if isinstance(cell, Formula):
@@ -108,7 +109,8 @@ def _check(
 def stray_cells(header: Header, number: int, cells: list[Cell]) -> list[RowError]:
     """Errors for data in columns without a header of their own (unnamed or under a merged header)."""
     errors = []
-    for position in header.unnamed | set(header.merged):
+    beyond = range(header.width, len(cells))  # cells right of the header row's last cell
+    for position in sorted(header.unnamed | set(header.merged) | set(beyond)):
         if position < len(cells) and cell_text(cells[position]):
             if position in header.merged:
                 errors.append(row_error(number, header.merged[position], "merged_header", header.merged[position]))

@@ -65,14 +65,16 @@ def parse_file(
         sheet = open_sheet(data)
     except ImportRefused as refused:
         return ParseResult(kind, (), tuple(refused.errors), _sha256(data), 0)
-    header, pending = find_header(sheet.rows, kind, sheet.merged)
     opened = {"sha256": sheet.sha256, "file_format": sheet.file_format, "encoding": sheet.encoding}
-    if header is None:
-        return ParseResult(kind, (), (row_error(None, "", "empty_file"),), row_count=0, **opened)
     places: dict[str, Resolution] = {}
-    source = chain(pending, sheet.rows)
-    strings_only = sheet.file_format == "csv"
-    rows, errors, count = _validate(source, header, kind, venue, resolver, release, places, strings_only)
+    try:  # a workbook damaged past its first bytes is found only while its rows are read
+        header, pending = find_header(sheet.rows, kind, sheet.merged)
+        if header is None:
+            return ParseResult(kind, (), (row_error(None, "", "empty_file"),), row_count=0, **opened)
+        source, strings_only = chain(pending, sheet.rows), sheet.file_format == "csv"
+        rows, errors, count = _validate(source, header, kind, venue, resolver, release, places, strings_only)
+    except ImportRefused as refused:
+        return ParseResult(kind, (), tuple(refused.errors), row_count=0, **opened)
     return ParseResult(
         kind, tuple(rows), tuple(errors), row_count=count, header_row=header.row, places=places, **opened
     )

@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ from .errors import ImportRefused, row_error
 
 MAX_BYTES = 50 * 1024 * 1024  # 50 MB
 MAX_DATA_ROWS = 1_000_000
+# A sheet's XML, uncompressed: a million rows of the templates' columns take about 0.4 GB; beyond this
+# the file is refused before reading (a zip bomb must not make the parser run for ever).
+MAX_SHEET_XML_BYTES = 1024 * 1024 * 1024
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; "utf-8" is reported without BOM
 ENCODINGS_TRIED = "UTF-8, UTF-8 with BOM, GB18030"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -91,9 +95,13 @@ def _xlsx(data: bytes, digest: str) -> Sheet:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
         path = sheet._worksheet_path  # read-only mode keeps the part's name; merged ranges are read from it
+        if workbook._archive.getinfo(path).file_size > MAX_SHEET_XML_BYTES:
+            raise ImportRefused([row_error(None, "", "file_too_large", detail=f"{MAX_SHEET_XML_BYTES >> 20} MB XML")])
         merged = [range_boundaries(ref) for ref in _merged_refs(workbook._archive, path)]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
-        raise ImportRefused([row_error(None, "", "not_a_spreadsheet", detail=str(exc) or type(exc).__name__)]) from None
+    except ImportRefused:
+        raise
+    except _BROKEN as exc:
+        raise _not_a_spreadsheet(exc) from None
     return Sheet("xlsx", "xlsx", digest, len(data), _xlsx_rows(sheet), [tuple(box) for box in merged])
 
 
@@ -114,8 +122,23 @@ def _merged_refs(archive: zipfile.ZipFile, path: str) -> list[str]:
     return [match.decode() for match in _MERGE.findall(b"".join(rest))]
 
 
+# What a damaged or hostile workbook raises from zipfile, zlib and the XML parser.
+_BROKEN = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, EOFError, SyntaxError, zlib.error)
+
+
+def _not_a_spreadsheet(exc: Exception) -> ImportRefused:
+    return ImportRefused([row_error(None, "", "not_a_spreadsheet", detail=str(exc) or type(exc).__name__)])
+
+
 def _xlsx_rows(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
-    for cells in sheet.iter_rows():
+    try:
+        yield from _cells(sheet)
+    except _BROKEN as exc:  # a part damaged past its first bytes shows only while the rows are read
+        raise _not_a_spreadsheet(exc) from None
+
+
+def _cells(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
+    for cells in sheet.iter_rows():  # type: ignore[attr-defined]
         values: list[Cell] = []
         number = 0
         for cell in cells:

@@ -213,6 +213,34 @@ def test_xlsx_unnamed_column_with_data_is_an_error():
     assert codes(result) == [(2, "D", "unnamed_column")] and [row.row for row in result.rows] == [3]
 
 
+def test_data_right_of_the_last_header_is_an_error():
+    result = parse(
+        csv_bytes([["出发地", "交通方式", "往返"], ["成都", "高铁", "是", "", "多余"], ["成都", "高铁", "是", ""]])
+    )
+    assert codes(result) == [(2, "E", "unnamed_column")] and [row.row for row in result.rows] == [3]
+
+
+def test_an_oversized_sheet_is_refused_before_reading(monkeypatch):
+    data = xlsx_bytes([ZH, GOOD])
+    monkeypatch.setattr(reading, "MAX_SHEET_XML_BYTES", 100)
+    assert codes(parse(data)) == [(None, "", "file_too_large")]
+
+
+def test_a_workbook_damaged_inside_is_refused_not_crashed():
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([ZH, GOOD])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut in the middle of the rows
+            target.writestr(item, content)
+    assert codes(parse(out.getvalue())) == [(None, "", "not_a_spreadsheet")]
+
+
 def test_xlsx_trailing_empty_and_styled_rows_are_ignored():
     def trailing(sheet):
         sheet.cell(row=40, column=3).font = Font(bold=True)  # a styled, empty cell far below
