@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 
-from zhonghe.data.places import _RENAMED, UnknownPlace, _cities, _City, airport_place, city_place
+from zhonghe.data.places import _RENAMED, UnknownPlace, _cities, _City, city_place
 from zhonghe.data.places.aliases import airport_names, pinyin_index, station_adcodes
-from zhonghe.engine.activities import Place
+
+from .place_options import PlaceOption, airport_option, city_option, icao_to_iata
 
 
 class MatchKind(StrEnum):
@@ -41,8 +42,6 @@ class MatchKind(StrEnum):
     STATION = "station"
 
 
-# Regions with their own ISO 3166 code: a flight to them is not a domestic flight in CAAC statistics.
-_REGION_COUNTRIES = {"71": "TW", "81": "HK", "82": "MO"}
 _ICAO = re.compile(r"^[A-Z]{4}$")
 _IATA = re.compile(r"^[A-Z]{3}$")
 _PINYIN_NOISE = re.compile(r"[\s'’\-·.]+")
@@ -51,19 +50,6 @@ _ENGLISH_SUFFIXES = ("city", "province", "district", "county", "municipality")
 _COUNTY_SUFFIXES = ("自治县", "区", "县", "市", "旗")
 # Rows replaced by a renamed code (武隆县 500232 → 武隆区 500156): names and pinyin lead to the new code.
 _SUCCESSOR = {old: new for new, (old, _) in _RENAMED.items()}
-
-
-@dataclass(frozen=True)
-class PlaceOption:
-    """A place a text may mean: the engine ``Place``, its ISO country and a label to show a person."""
-
-    place: Place
-    country: str
-    label: str
-
-    @property
-    def code(self) -> str:
-        return self.place.code
 
 
 @dataclass(frozen=True)
@@ -93,48 +79,6 @@ class Resolution:
 def normalize_text(text: str) -> str:
     """NFKC (full-width letters and digits become ASCII) and no surrounding or inner white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _country(adcode: str) -> str:
-    return _REGION_COUNTRIES.get(adcode[:2], "CN")
-
-
-@cache
-def city_option(adcode: str) -> PlaceOption:
-    """The option for a 6-digit adcode, labelled with its province and city (吉林省长春市朝阳区)."""
-    by_code = _cities()[0]
-    city = by_code[adcode]
-    parts: list[str] = []
-    for code in (adcode[:2] + "0000", adcode[:4] + "00"):
-        parent = by_code.get(code)
-        if code != adcode and parent is not None and "市辖区" not in parent.place.name:
-            if not parent.place.name.endswith(("县", "直辖县级行政区划")) or parent.level == 0:
-                parts.append(parent.place.name)
-    parts.append(city.place.name)
-    label = "".join(dict.fromkeys(parts))  # 北京市 + 北京市 (a municipality's own row) once
-    return PlaceOption(city.place, _country(adcode), label)
-
-
-@cache
-def airport_option(iata: str) -> PlaceOption:
-    place = airport_place(iata)
-    zh = next((a.name_zh for names in airport_names().values() for a in names if a.iata == place.code), "")
-    label = f"{zh or place.name} ({place.code})"
-    return PlaceOption(place, _airport_countries()[place.code], label)
-
-
-@cache
-def _airport_countries() -> dict[str, str]:
-    import airportsdata
-
-    return {code: row["country"] for code, row in airportsdata.load("IATA").items()}
-
-
-@cache
-def _icao_to_iata() -> dict[str, str]:
-    import airportsdata
-
-    return {code: row["iata"] for code, row in airportsdata.load("ICAO").items() if row["iata"]}
 
 
 @cache
@@ -271,7 +215,7 @@ def _iata(code: str) -> PlaceOption | None:
 
 
 def _icao(code: str) -> PlaceOption | None:
-    iata = _icao_to_iata().get(code)
+    iata = icao_to_iata().get(code)
     return _iata(iata) if iata else None
 
 
