@@ -9,11 +9,13 @@ Flights: ``flight`` becomes ``flight_domestic`` when both places are in mainland
 otherwise ``flight_international`` (Hong Kong, Macao and Taiwan count as international, as in CAAC's
 statistics of "国际/地区航线").
 
-Engine compatibility: ``travel_activities`` passes ``cabin`` only when the engine's ``TravelActivity``
-has that field, and ``occupancy`` for taxis and coaches only when the engine accepts it there (the
-release that adds cabin classes also widens occupancy to taxi and coach; the current engine takes
-occupancy for cars only, and its taxi and coach factors are per passenger-km, so occupancy would not
-change them). ``Activity.phase`` / ``quality`` are passed when the engine has them.
+Engine and release compatibility: ``travel_activities(lines, release)`` passes ``cabin``, and
+``occupancy`` for taxis and coaches, only when both the engine's ``TravelActivity`` has a ``cabin`` field
+and the release computes by zhonghe-method/2 (method/1 releases such as CQ-2025 have no cabin factors
+and share only cars by occupancy, and the engine refuses those fields for them; their taxi and coach
+factors are per passenger-km, so occupancy would not change them). The line keeps its cabin and
+occupancy either way, so an inventory can show them. ``Activity.phase`` / ``quality`` are passed when
+the engine has them.
 """
 
 from __future__ import annotations
@@ -24,16 +26,15 @@ from decimal import Decimal
 
 from zhonghe.engine import activities as engine_activities
 from zhonghe.engine.activities import Activity, Category, TravelActivity, TravelMode
+from zhonghe.engine.factors import FactorRelease
 
 from .places import PlaceOption
 from .rows import ActivityRow, AttendeeRow
 
 TRAVEL_FIELDS = frozenset(field.name for field in fields(TravelActivity))
 ACTIVITY_FIELDS = frozenset(field.name for field in fields(Activity))
-# The engine that knows cabins also takes occupancy for taxis and coaches (see the module docstring).
-OCCUPANCY_ENGINE_MODES = (
-    {TravelMode.CAR, TravelMode.TAXI, TravelMode.COACH} if "cabin" in TRAVEL_FIELDS else {TravelMode.CAR}
-)
+METHOD_1 = "zhonghe-method/1"
+SHARED_VEHICLES = {TravelMode.CAR, TravelMode.TAXI, TravelMode.COACH}
 _MODES = {mode.value: mode for mode in TravelMode}
 
 
@@ -101,16 +102,22 @@ def aggregate_attendees(rows: Iterable[AttendeeRow], ref_prefix: str = "travel")
     return lines
 
 
-def travel_activity(line: TravelLine) -> TravelActivity:
-    """The engine activity of one line, with only the fields this engine has (module docstring)."""
+def takes_cabin_and_shared_occupancy(release: FactorRelease) -> bool:
+    """Whether ``release`` (with this engine) computes cabins and taxi/coach occupancy (module docstring)."""
+    return "cabin" in TRAVEL_FIELDS and release.method_version != METHOD_1
+
+
+def travel_activity(line: TravelLine, release: FactorRelease) -> TravelActivity:
+    """The engine activity of one line, with only the fields the engine and release take (module docstring)."""
+    richer = takes_cabin_and_shared_occupancy(release)
     extra: dict[str, object] = {}
     if line.distance_km is not None:
         extra["distance_km"] = line.distance_km
     else:
         extra["origin"], extra["destination"] = line.origin.place, line.destination.place
-    if line.cabin is not None and "cabin" in TRAVEL_FIELDS:
+    if line.cabin is not None and richer:
         extra["cabin"] = _enum("Cabin", line.cabin)
-    if line.occupancy is not None and line.mode in OCCUPANCY_ENGINE_MODES:
+    if line.occupancy is not None and (line.mode is TravelMode.CAR or (richer and line.mode in SHARED_VEHICLES)):
         extra["occupancy"] = line.occupancy
     return TravelActivity(
         ref=line.ref,
@@ -122,8 +129,8 @@ def travel_activity(line: TravelLine) -> TravelActivity:
     )
 
 
-def travel_activities(lines: Iterable[TravelLine]) -> list[TravelActivity]:
-    return [travel_activity(line) for line in lines]
+def travel_activities(lines: Iterable[TravelLine], release: FactorRelease) -> list[TravelActivity]:
+    return [travel_activity(line, release) for line in lines]
 
 
 def activity_activities(rows: Iterable[ActivityRow], ref_prefix: str = "row") -> list[Activity]:

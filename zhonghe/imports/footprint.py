@@ -48,7 +48,7 @@ def file_footprint(
     activities: list[Activity | TravelActivity]
     if parsed.kind is Kind.ATTENDEES:
         lines = aggregate_attendees(parsed.rows)  # type: ignore[arg-type]  # attendee files hold AttendeeRows
-        activities = list(travel_activities(lines))
+        activities = list(travel_activities(lines, release))
     else:
         activities = list(activity_activities(row for row in parsed.rows if isinstance(row, ActivityRow)))
     return FileFootprint(parsed, tuple(lines), tuple(activities), calculate_footprint(activities, release))

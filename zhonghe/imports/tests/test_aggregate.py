@@ -2,11 +2,17 @@
 
 from decimal import Decimal
 
-from zhonghe.data.factor_releases import load_release
+import pytest
+
+from zhonghe.data.factor_releases import available_release_codes, load_release
 from zhonghe.data.places import airport_place, city_place
 from zhonghe.engine.activities import TravelActivity, TravelMode
 from zhonghe.engine.footprint import calculate_footprint
-from zhonghe.imports.aggregate import TRAVEL_FIELDS, aggregate_attendees, travel_activities
+from zhonghe.imports.aggregate import (
+    aggregate_attendees,
+    takes_cabin_and_shared_occupancy,
+    travel_activities,
+)
 from zhonghe.imports.parse import parse_file
 
 from .helpers import ZH, csv_bytes
@@ -53,7 +59,7 @@ def test_trips_are_summed_per_key_and_nothing_is_lost():
 
 def test_names_never_reach_a_line_or_an_activity():
     _, result = lines()
-    text = repr(result) + repr(travel_activities(result))
+    text = repr(result) + repr(travel_activities(result, RELEASE))
     for name in ("张三", "李四", "王五", "赵六"):
         assert name not in text
     assert "name" not in {field for field in type(result[0]).__dataclass_fields__}
@@ -73,7 +79,7 @@ def test_line_footprint_equals_the_engine_on_hand_built_activities():
         TravelActivity("f", TravelMode.CAR, 2, origin=yuzhong, destination=chongqing, round_trip=True, occupancy=D(2)),
         TravelActivity("g", TravelMode.CAR, 2, distance_km=D(35), round_trip=True, occupancy=D(2)),
     ]  # fmt: skip
-    ours = calculate_footprint(travel_activities(result), RELEASE)
+    ours = calculate_footprint(travel_activities(result, RELEASE), RELEASE)
     expected = calculate_footprint(by_hand, RELEASE)
     assert [line.kg_co2e for line in ours.lines] == [line.kg_co2e for line in expected.lines]
     assert ours.total_kg_co2e == expected.total_kg_co2e > 0
@@ -81,15 +87,16 @@ def test_line_footprint_equals_the_engine_on_hand_built_activities():
 
 def test_engine_activities_carry_route_distance_and_occupancy():
     _, result = lines()
-    activities = travel_activities(result)
+    activities = travel_activities(result, RELEASE)
     declared = activities[6]
     assert (declared.distance_km, declared.origin, declared.occupancy) == (D(35), None, D(2))
     assert activities[0].description == "四川省成都市 → 重庆市"
     business = activities[2]
-    if "cabin" in TRAVEL_FIELDS:
+    assert result[2].cabin == "business"  # the line keeps it, whatever the release computes
+    if takes_cabin_and_shared_occupancy(RELEASE):
         assert business.cabin == "business"
-    else:  # the current engine has no cabin: the line still differs from the economy one by its key
-        assert not hasattr(business, "cabin") and result[2].cabin == "business"
+    else:  # CQ-2025 (method/1) has no cabin factors: the engine activity carries none
+        assert getattr(business, "cabin", None) is None
 
 
 def test_taxi_occupancy_is_kept_on_the_line_and_passed_only_to_an_engine_that_takes_it():
@@ -99,5 +106,23 @@ def test_taxi_occupancy_is_kept_on_the_line_and_passed_only_to_an_engine_that_ta
     assert parsed.ok, parsed.errors
     (line,) = aggregate_attendees(parsed.rows)
     assert line.occupancy == D(3)
-    (activity,) = travel_activities([line])
-    assert activity.occupancy == (D(3) if "cabin" in TRAVEL_FIELDS else None)
+    (activity,) = travel_activities([line], RELEASE)
+    assert activity.occupancy == (D(3) if takes_cabin_and_shared_occupancy(RELEASE) else None)
+
+
+@pytest.mark.skipif("CQ-2025.2" not in available_release_codes(), reason="needs the method/2 release of issue 6")
+def test_a_method2_release_gets_the_cabin_and_the_taxi_occupancy():
+    release = load_release("CQ-2025.2")
+    rows = [
+        ZH,
+        ["", "PEK", "CKG", "飞机", "是", "1", "", "商务舱", ""],
+        ["", "PEK", "CKG", "飞机", "是", "1", "", "", ""],
+        ["", "渝北区", "", "出租车", "否", "1", "", "", "3"],
+    ]
+    parsed = parse_file(csv_bytes(rows), "attendees", venue="重庆")
+    business, economy, taxi = travel_activities(aggregate_attendees(parsed.rows), release)
+    assert business.cabin == "business" and economy.cabin is None and taxi.occupancy == D(3)
+    kg: dict[str, Decimal] = {}
+    for line in calculate_footprint([business, economy, taxi], release).lines:
+        kg[line.ref] = kg.get(line.ref, D(0)) + line.kg_co2e
+    assert kg[business.ref] > kg[economy.ref] > 0
