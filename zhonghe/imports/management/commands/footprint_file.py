@@ -1,6 +1,7 @@
 """``manage.py footprint_file FILE [--kind attendees|activities] [--release CODE] [--destination 重庆]``.
 
-Prints one line per aggregated inventory line (ref, description, factor, quantity, kg CO2e, tab-separated)
+Prints one line per aggregated inventory line (ref, description, factor, quantity, kg CO2e, tab-separated;
+a second part of one line, such as a flight's radiative-forcing line under method/2, as ref/part)
 and then ``total_kg_co2e: <decimal>``; exits non-zero listing every row error when the file is bad.
 """
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         except (UnknownPlace, EngineError) as exc:
             raise CommandError(str(exc)) from None
         for line in result.footprint.lines:
+            # Under zhonghe-method/2 one ref may have several parts (a flight's "rf" line): ref/part.
+            ref = f"{line.ref}/{line.part}" if getattr(line, "part", "") else line.ref
             quantity = f"{line.quantity} {line.unit}"
-            self.stdout.write("\t".join([line.ref, line.description, line.factor_key, quantity, f"{line.kg_co2e}"]))
+            self.stdout.write("\t".join([ref, line.description, line.factor_key, quantity, f"{line.kg_co2e}"]))
         self.stdout.write(f"total_kg_co2e: {result.footprint.total_kg_co2e}")
