@@ -1,8 +1,8 @@
 """Run the engine benchmark: ``.venv/bin/python bench/run.py`` from the repository root.
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
-compares them with the naive baseline in engine_bench.py. Prints figures only; nothing asserts on
-time (timings belong here, never in the test suite).
+compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py).
+Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
+import bench_import  # noqa: E402
 from engine_bench import (  # noqa: E402
     Activities,
     Timing,
@@ -70,6 +71,7 @@ def main() -> None:
     import bench_http  # noqa: PLC0415 - the HTTP benchmark starts servers; only after the engine figures
 
     bench_http.main([])
+    bench_import.main()
 
 
 def _ms(timing: Timing) -> str:

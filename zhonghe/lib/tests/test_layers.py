@@ -1,6 +1,6 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop, jobs < events < footprints < registry < certificates
+engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < certificates
 < api, web, supervision < demo
 """
 
@@ -21,6 +21,7 @@ RANK = {
     "jobs": 3,
     "events": 4,
     "footprints": 5,
+    "imports": 5,
     "registry": 6,
     "certificates": 7,
     "api": 8,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "zhonghe.imports"
+    verbose_name = "Spreadsheet imports"
