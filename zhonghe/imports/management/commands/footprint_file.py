@@ -20,6 +20,8 @@ from zhonghe.imports.footprint import file_footprint
 
 class Command(BaseCommand):
     help = "Print the footprint of an attendee-travel or activity spreadsheet (CSV/XLSX) without an event."
+    # A stateless calculator: it needs no database, signing key or server settings, so it runs anywhere.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
