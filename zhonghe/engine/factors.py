@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast, get_args
 
@@ -21,6 +21,7 @@ from .activities import Category, TravelMode
 from .cited import CitedValue, parse_cited, parse_percent
 from .errors import InvalidRelease, UnitMismatch, UnknownFactor
 from .hashing import canonical_json, sha256_hex
+from .parsing import check_fields, choice, decimal, text
 from .units import normalize_unit
 
 if TYPE_CHECKING:
@@ -166,46 +167,6 @@ _RULE_FIELDS_2 = {"source_en", "doc_no", "year"}
 _TRAVEL_MODES = {member.value for member in TravelMode}
 
 
-def _check_fields(data: object, allowed: set[str], optional: set[str], where: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidRelease(f"{where}: expected an object, got {type(data).__name__}")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise InvalidRelease(f"{where}: unknown field(s) {', '.join(unknown)}")
-    missing = sorted(allowed - optional - set(data))
-    if missing:
-        raise InvalidRelease(f"{where}: missing field(s) {', '.join(missing)}")
-    return data
-
-
-def _text(data: Mapping[str, Any], name: str, where: str, *, blank_ok: bool = False) -> str:
-    value = data.get(name, "")
-    if not isinstance(value, str) or (not blank_ok and not value.strip()):
-        raise InvalidRelease(f"{where}: {name} must be a non-empty string")
-    return value
-
-
-def _decimal(data: Mapping[str, Any], name: str, where: str) -> Decimal:
-    raw = data.get(name)
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
-        raise InvalidRelease(f"{where}: {name} must be a number or a numeric string, got {raw!r}")
-    try:
-        # str() first: a float from a JSON parser becomes its shortest repr, i.e. the digits in the file.
-        number = Decimal(str(raw))
-    except InvalidOperation:
-        raise InvalidRelease(f"{where}: {name} is not a number: {raw!r}") from None
-    if not number.is_finite():
-        raise InvalidRelease(f"{where}: {name} must be finite, got {raw!r}")
-    return number
-
-
-def _choice(data: Mapping[str, Any], name: str, where: str, allowed: tuple[str, ...]) -> str:
-    value = data.get(name)
-    if value not in allowed:
-        raise InvalidRelease(f"{where}: {name} must be one of {', '.join(allowed)}; got {value!r}")
-    return cast(str, value)
-
-
 def _check_key(key: str, where: str) -> None:
     if not _KEY_PATTERN.match(key):
         raise InvalidRelease(f"{where}: key must look like 'category.name' in lower case")
@@ -231,7 +192,7 @@ def _parse_year(item: Mapping[str, Any], where: str) -> int:
 
 
 def _parse_activity_unit(item: Mapping[str, Any], where: str) -> str:
-    activity_unit = _text(item, "activity_unit", where)
+    activity_unit = text(item, "activity_unit", where)
     try:
         canonical = normalize_unit(activity_unit)
     except UnitMismatch as exc:
@@ -246,32 +207,32 @@ def _parse_factor(key: str, data: object, method: str) -> EmissionFactor:
     where = f"factor {key!r}"
     _check_key(key, where)
     if method == METHOD_2:
-        item = _check_fields(
+        item = check_fields(
             data, _FACTOR_FIELDS | _FACTOR_FIELDS_2, {"note", "density_kg_per_l", "per_vehicle", "params"}, where
         )
     else:
-        item = _check_fields(data, _FACTOR_FIELDS, {"note", "density_kg_per_l", "per_vehicle"}, where)
+        item = check_fields(data, _FACTOR_FIELDS, {"note", "density_kg_per_l", "per_vehicle"}, where)
     per_vehicle = item.get("per_vehicle", False)
     if not isinstance(per_vehicle, bool):
         raise InvalidRelease(f"{where}: per_vehicle must be true or false")
-    url, note = _text(item, "url", where, blank_ok=True), _text(item, "note", where, blank_ok=True)
+    url, note = text(item, "url", where, blank_ok=True), text(item, "note", where, blank_ok=True)
     if not url and not note:
         raise InvalidRelease(f"{where}: a factor without a url needs a note saying where it comes from")
     has_density = item.get("density_kg_per_l") is not None
     return EmissionFactor(
         key=key,
-        value=_decimal(item, "value", where),
-        unit=_text(item, "unit", where),
+        value=decimal(item, "value", where),
+        unit=text(item, "unit", where),
         activity_unit=_parse_activity_unit(item, where),
-        gas_basis=cast(GasBasis, _choice(item, "gas_basis", where, get_args(GasBasis))),
+        gas_basis=cast(GasBasis, choice(item, "gas_basis", where, get_args(GasBasis))),
         year=_parse_year(item, where),
-        source=_text(item, "source", where),
-        doc_no=_text(item, "doc_no", where),
+        source=text(item, "source", where),
+        doc_no=text(item, "doc_no", where),
         url=url,
-        boundary=cast(Boundary, _choice(item, "boundary", where, get_args(Boundary))),
-        reliability=cast(Reliability, _choice(item, "reliability", where, get_args(Reliability))),
+        boundary=cast(Boundary, choice(item, "boundary", where, get_args(Boundary))),
+        reliability=cast(Reliability, choice(item, "reliability", where, get_args(Reliability))),
         note=note,
-        density_kg_per_l=_decimal(item, "density_kg_per_l", where) if has_density else None,
+        density_kg_per_l=decimal(item, "density_kg_per_l", where) if has_density else None,
         per_vehicle=per_vehicle,
         **(_factor_extras(item, where) if method == METHOD_2 else {}),
     )
@@ -282,7 +243,7 @@ def _factor_extras(item: Mapping[str, Any], where: str) -> dict[str, Any]:
     if not isinstance(params, Mapping):
         raise InvalidRelease(f"{where}: params must be an object of cited values")
     return {
-        "source_en": _text(item, "source_en", where),
+        "source_en": text(item, "source_en", where),
         "uncertainty_pct": parse_percent(item.get("uncertainty_pct"), f"{where}: uncertainty_pct"),
         "params": {name: parse_cited(value, f"{where}: params.{name}") for name, value in params.items()},
     }
@@ -293,19 +254,19 @@ def _parse_rule(mode: str, data: object, method: str) -> DistanceRule:
     if mode not in _TRAVEL_MODES:
         raise InvalidRelease(f"{where}: not a travel mode")
     two = method == METHOD_2
-    item = _check_fields(data, _RULE_FIELDS | (_RULE_FIELDS_2 if two else set()), set(), where)
-    multiplier, add_km = _decimal(item, "multiplier", where), _decimal(item, "add_km", where)
+    item = check_fields(data, _RULE_FIELDS | (_RULE_FIELDS_2 if two else set()), set(), where)
+    multiplier, add_km = decimal(item, "multiplier", where), decimal(item, "add_km", where)
     if multiplier < 1 or add_km < 0:
         # A detour convention only ever lengthens the great-circle distance.
         raise InvalidRelease(f"{where}: multiplier must be ≥ 1 and add_km ≥ 0")
-    rule = DistanceRule(TravelMode(mode), multiplier, add_km, _text(item, "source", where))
+    rule = DistanceRule(TravelMode(mode), multiplier, add_km, text(item, "source", where))
     if not two:
         return rule
     year = item["year"]
     if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100:
         raise InvalidRelease(f"{where}: year must be a whole year, got {year!r}")
-    return DistanceRule(rule.mode, multiplier, add_km, rule.source, _text(item, "source_en", where),
-                        _text(item, "doc_no", where), year)  # fmt: skip
+    return DistanceRule(rule.mode, multiplier, add_km, rule.source, text(item, "source_en", where),
+                        text(item, "doc_no", where), year)  # fmt: skip
 
 
 def _parse_mapping(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -328,18 +289,18 @@ def parse_release(data: Mapping[str, Any]) -> FactorRelease:
     if method == METHOD_2:
         from .release_v2 import RELEASE_FIELDS_2, parse_method2
 
-        item = _check_fields(data, _RELEASE_FIELDS | RELEASE_FIELDS_2, {"title_en", "notes"}, where)
+        item = check_fields(data, _RELEASE_FIELDS | RELEASE_FIELDS_2, {"title_en", "notes"}, where)
     else:
-        item = _check_fields(data, _RELEASE_FIELDS, {"title_en", "notes"}, where)
-    code = _text(item, "code", where)
+        item = check_fields(data, _RELEASE_FIELDS, {"title_en", "notes"}, where)
+    code = text(item, "code", where)
     try:
-        published = date.fromisoformat(_text(item, "published", where))
+        published = date.fromisoformat(text(item, "published", where))
     except ValueError:
         raise InvalidRelease(f"{where}: published must be an ISO date (YYYY-MM-DD)") from None
     notes = item.get("notes", [])
     if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
         raise InvalidRelease(f"{where}: notes must be a list of strings")
-    occupancy = _decimal(item, "default_car_occupancy", where)
+    occupancy = decimal(item, "default_car_occupancy", where)
     if occupancy < 1:
         raise InvalidRelease(f"{where}: default_car_occupancy must be at least 1 person")
     factors = {key: _parse_factor(key, value, str(method)) for key, value in _parse_mapping(item, "factors").items()}
@@ -349,11 +310,11 @@ def parse_release(data: Mapping[str, Any]) -> FactorRelease:
         raise InvalidRelease(f"{where}: travel factor(s) without a distance rule: {', '.join(unruled)}")
     return FactorRelease(
         code=code,
-        title=_text(item, "title", where),
-        title_en=_text(item, "title_en", where, blank_ok=True),
+        title=text(item, "title", where),
+        title_en=text(item, "title_en", where, blank_ok=True),
         published=published,
-        method_version=_text(item, "method_version", where),
-        gwp_set=_text(item, "gwp_set", where),
+        method_version=text(item, "method_version", where),
+        gwp_set=text(item, "gwp_set", where),
         factors=factors,
         distance_rules=rules,
         default_car_occupancy=occupancy,

@@ -10,13 +10,14 @@ Invariants every ``Footprint`` keeps:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
-from .activities import Activity, Category, Phase, TravelActivity
+from .activities import Activity, Category, Phase, TravelActivity, TravelMode
 from .distance import travel_distance_km
 from .errors import EngineError, InvalidActivity, UnitMismatch
 from .factors import METHOD_2, EmissionFactor, FactorRelease
@@ -179,6 +180,24 @@ class Footprint:
         return {category: kg for category, kg in totals.items() if category in present}
 
 
+# Fields with a default (all immutable): filled in by new_line for the fields a caller leaves out.
+_LINE_DEFAULTS: dict[str, object] = {
+    item.name: item.default for item in dataclasses.fields(FootprintLine) if item.default is not dataclasses.MISSING
+}
+
+
+def new_line(values: dict[str, object]) -> FootprintLine:
+    """A ``FootprintLine`` built without the generated frozen ``__init__`` (26 ``object.__setattr__``
+    calls), which dominated the cost of a line; equal to ``FootprintLine(**values)`` in every way:
+    FootprintLine has no ``__post_init__`` and no default factories. For the engine's own call
+    sites, which pass every field without a default (a test checks the equivalence); names are not
+    re-checked per line.
+    """
+    line = object.__new__(FootprintLine)
+    object.__setattr__(line, "__dict__", {**_LINE_DEFAULTS, **values})
+    return line
+
+
 def sum_kg(values: Iterable[Decimal]) -> Decimal:
     total = Decimal("0.000")
     with localcontext(DECIMAL_CONTEXT):
@@ -187,22 +206,37 @@ def sum_kg(values: Iterable[Decimal]) -> Decimal:
     return total
 
 
-def _refuse_method2_inputs(
-    activities: Sequence[Activity | TravelActivity], release: FactorRelease, options: AccountingOptions | None
-) -> None:
-    if options is not None and options != AccountingOptions():
-        raise InvalidActivity(f"options: release {release.code} ({release.method_version}) takes no accounting options")
-    for item in activities:
-        if isinstance(item, Activity) and (item.green_kwh is not None or item.green_share is not None):
+def _refuse_method2_options(release: FactorRelease, options: AccountingOptions | None) -> None:
+    if options is not None:
+        # The venue province is accepted and ignored: a method/1 release has one grid factor.
+        chosen = {
+            "grid": options.grid != "provincial",
+            "radiative_forcing": options.radiative_forcing is True,
+            "offset_basis": options.offset_basis == "upper",
+            "gwp_set": options.gwp_set not in (None, release.gwp_set),
+        }
+        refused = [name for name, differs in chosen.items() if differs]
+        if refused:
             raise InvalidActivity(
-                f"{item.ref}: green_kwh: release {release.code} does not split green power; "
-                "record certified kWh under electricity.green_certified"
+                f"options: {refused[0]}: release {release.code} ({release.method_version}) "
+                f"has no choice of {refused[0]}"
             )
-        if isinstance(item, TravelActivity) and item.occupancy is not None and item.mode.value != "car":
-            raise InvalidActivity(f"{item.ref}: occupancy: release {release.code} shares only cars by occupancy")
-        if isinstance(item, TravelActivity) and (item.cabin is not None or item.fuel is not None):
-            field_name = "cabin" if item.cabin is not None else "fuel"
-            raise InvalidActivity(f"{item.ref}: {field_name}: release {release.code} has no factors by {field_name}")
+
+
+def _refuse_new_activity_inputs(item: Activity, release: FactorRelease) -> None:
+    if item.green_kwh is not None or item.green_share is not None:
+        raise InvalidActivity(
+            f"{item.ref}: green_kwh: release {release.code} does not split green power; "
+            "record certified kWh under electricity.green_certified"
+        )
+
+
+def _refuse_new_travel_inputs(item: TravelActivity, release: FactorRelease) -> None:
+    if item.occupancy is not None and item.mode is not TravelMode.CAR:
+        raise InvalidActivity(f"{item.ref}: occupancy: release {release.code} shares only cars by occupancy")
+    if item.cabin is not None or item.fuel is not None:
+        field_name = "cabin" if item.cabin is not None else "fuel"
+        raise InvalidActivity(f"{item.ref}: {field_name}: release {release.code} has no factors by {field_name}")
 
 
 def route(activity: Activity | TravelActivity) -> str:
@@ -220,29 +254,32 @@ def _line(
 ) -> FootprintLine:
     with localcontext(DECIMAL_CONTEXT):
         kg_co2e = quantize_kg(quantity * factor.value)
-    return FootprintLine(
-        ref=activity.ref,
-        category=activity.category,
-        description=activity.description or route(activity),
-        quantity=quantity,
-        unit=factor.activity_unit,
-        factor_key=factor.key,
-        factor_value=factor.value,
-        factor_unit=factor.unit,
-        factor_source=factor.source,
-        factor_doc_no=factor.doc_no,
-        factor_year=factor.year,
-        factor_boundary=factor.boundary,
-        factor_reliability=factor.reliability,
-        distance_km=distance[0],
-        distance_method=distance[1],
-        kg_co2e=kg_co2e,
-        phase=activity.phase.value,
-        quality=activity.quality.value,
+    return new_line(
+        {
+            "ref": activity.ref,
+            "category": activity.category,
+            "description": activity.description or route(activity),
+            "quantity": quantity,
+            "unit": factor.activity_unit,
+            "factor_key": factor.key,
+            "factor_value": factor.value,
+            "factor_unit": factor.unit,
+            "factor_source": factor.source,
+            "factor_doc_no": factor.doc_no,
+            "factor_year": factor.year,
+            "factor_boundary": factor.boundary,
+            "factor_reliability": factor.reliability,
+            "distance_km": distance[0],
+            "distance_method": distance[1],
+            "kg_co2e": kg_co2e,
+            "phase": activity.phase._value_,  # _value_: the enum property is slow in a hot loop
+            "quality": activity.quality._value_,
+        }
     )
 
 
 def _activity_line(activity: Activity, release: FactorRelease) -> FootprintLine:
+    _refuse_new_activity_inputs(activity, release)
     factor = release.factor(activity.factor_key)
     quantity = convert_quantity(
         activity.quantity, activity.unit, factor.activity_unit, density_kg_per_l=factor.density_kg_per_l
@@ -251,6 +288,7 @@ def _activity_line(activity: Activity, release: FactorRelease) -> FootprintLine:
 
 
 def _travel_line(activity: TravelActivity, release: FactorRelease) -> FootprintLine:
+    _refuse_new_travel_inputs(activity, release)
     factor = release.factor(activity.factor_key)
     expected_unit = "vehicle-km" if factor.per_vehicle else "passenger-km"
     if factor.activity_unit != expected_unit:
@@ -295,7 +333,7 @@ def calculate_footprint(
         from .method2 import calculate
 
         return calculate(activities, release, options or AccountingOptions())
-    _refuse_method2_inputs(activities, release, options)
+    _refuse_method2_options(release, options)
     seen: set[str] = set()
     lines: list[FootprintLine] = []
     for activity in activities:

@@ -80,6 +80,15 @@ def gases(
         return co2 + ch4 * ctx.gwp_ch4 + n2o * ctx.gwp_n2o, co2, ch4, n2o
 
 
+def effective_factor(factor: EmissionFactor, ctx: Context) -> Decimal:
+    """kg CO2e per unit: the factor, plus its CH4 and N2O per unit × GWP when it carries them."""
+    _, _, ch4, n2o = gases(factor, Decimal(1), ctx)
+    with localcontext(DECIMAL_CONTEXT):
+        if ch4 is None or n2o is None:
+            return factor.value
+        return factor.value + ch4 * ctx.gwp_ch4 + n2o * ctx.gwp_n2o
+
+
 def _gas(kg: Decimal | None) -> Decimal | None:
     return None if kg is None else kg.quantize(GAS_QUANTUM)
 
@@ -112,7 +121,7 @@ def make_line(
         if multiplier != 1:
             exact, co2 = exact * multiplier, None if co2 is None else co2 * multiplier
         kg_co2e = quantize_kg(exact)
-        per_unit = factor.value * multiplier if factor.gas_basis == "CO2e" or ch4 is None else exact / quantity
+        per_unit = effective_factor(factor, ctx) * multiplier
     gas_text = factor.gas_basis if ch4 is None else "CO2e"
     factor_pct = combine_pct(factor.uncertainty_pct or Decimal(0), *(v.uncertainty_pct or Decimal(0) for v in extra))
     activity_pct = ctx.tier_pct(activity)
@@ -135,8 +144,8 @@ def make_line(
         distance_km=distance[0],
         distance_method=distance[1],
         kg_co2e=kg_co2e,
-        phase=activity.phase.value,
-        quality=activity.quality.value,
+        phase=activity.phase._value_,  # _value_: the enum property is slow in a hot loop
+        quality=activity.quality._value_,
         part=part,
         factor_source_en=source_en + source_note[1],
         distance_method_zh=distance[2],

@@ -63,9 +63,14 @@ def _road_factor(activity: TravelActivity, ctx: Context) -> EmissionFactor:
         if key in ctx.release.factors:
             return ctx.release.factors[key]
     field_name = "fuel" if fuel else "mode"
+    hint = ""
+    if fuel == "electric":
+        # No cited kWh per vehicle-km: the charging energy itself goes through the grid factor.
+        hint = "; record the charging kWh as an electricity activity (electricity.grid) instead"
     raise UnknownFactor(
         f"{activity.ref}: {field_name}: release {ctx.release.code} has no factor {base!r}"
         + (f" ({mode} with fuel {fuel})" if fuel else "")
+        + hint
     )
 
 

@@ -17,7 +17,7 @@ from zhonghe.engine.errors import InvalidRelease, UnknownRelease
 from zhonghe.engine.factors import FactorRelease, parse_release
 
 RELEASES_DIR = Path(__file__).resolve().parent
-DEFAULT_RELEASE_CODE = "CQ-2025"
+DEFAULT_RELEASE_CODE = "CQ-2025.2"
 
 # Codes become file names: refuse anything that could reach outside RELEASES_DIR.
 _CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -190,3 +190,18 @@ def test_results_do_not_depend_on_the_callers_decimal_context():
     with localcontext() as context:
         context.prec = 4
         assert calculate_footprint(activities, RELEASE) == expected
+
+
+def test_the_fast_line_constructor_equals_the_dataclass_one():
+    from dataclasses import fields
+
+    from zhonghe.engine.footprint import FootprintLine, new_line
+
+    line = calculate_footprint([Activity("e", Category.ELECTRICITY, "electricity.grid", D("2"), "kWh")], RELEASE).lines[
+        0
+    ]
+    values = {item.name: getattr(line, item.name) for item in fields(FootprintLine)}
+    assert new_line(values) == FootprintLine(**values) == line
+    assert hash(new_line(values)) == hash(line) and repr(new_line(values)) == repr(line)
+    required = {name: value for name, value in values.items() if name not in ("phase", "part", "evidence")}
+    assert new_line(required) == FootprintLine(**required)
