@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from decimal import Decimal
@@ -29,6 +30,15 @@ from zhonghe.engine.footprint import AccountingOptions, Footprint
 from zhonghe.events.models import ActivityRecord, Event, PlaceKind
 from zhonghe.lib.errors import ValidationFailed
 
+ENGINE_FIELD = re.compile(r"^[^:]+: ([a-z_]+)\b")
+ENGINE_FIELDS = {
+    name: name
+    for name in (
+        "quantity", "unit", "factor_key", "green_kwh", "green_share", "green_certificates", "occupancy",
+        "cabin", "fuel", "distance_km", "person_trips",
+    )
+} | {"mode": "travel_mode"}  # fmt: skip
+
 
 def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
     """The engine's refusal for people: a translated headline per error code, the engine's detail kept."""
@@ -41,11 +51,12 @@ def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
     }
     detail = str(getattr(exc, "message", exc))
     headline = headlines.get(code, _("无法核算该活动数据"))
-    return ValidationFailed(
-        _("%(headline)s（%(detail)s）") % {"headline": headline, "detail": detail},
-        code=code,
-        fields={**fields, "detail": detail},
-    )
+    message = _("%(headline)s（%(detail)s）") % {"headline": headline, "detail": detail}
+    # The engine words its refusals "<ref>: <field>: …"; name that field too (API envelopes, form fields).
+    named = ENGINE_FIELD.match(detail)
+    field = ENGINE_FIELDS.get(named.group(1)) if named else None
+    extra = {field: message} if field and field not in fields else {}
+    return ValidationFailed(message, code=code, fields={**fields, **extra, "detail": detail})
 
 
 def _place(kind: str, query: str) -> Place:

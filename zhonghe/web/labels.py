@@ -56,6 +56,7 @@ FACTOR_LABELS = {
     "water.tap": _("自来水"),
     "water.wastewater": _("污水处理"),
     "electricity.grid_national": _("电网电力（全国平均）"),
+    "electricity.grid_p50": _("电网电力（重庆）"),
     "fuel.gasoline_mobile": _("汽油（车辆）"),
     "fuel.diesel_mobile": _("柴油（车辆）"),
     "fuel.diesel_offroad": _("柴油（非道路机械）"),
@@ -82,9 +83,15 @@ FACTOR_LABELS = {
 }
 
 
+PROVINCE_GRID = re.compile(r"^electricity\.grid_p(\d\d)$")
+
+
 def factor_label(key: str) -> str:
     if key.startswith("travel."):
         return str(TRAVEL_MODE_LABELS.get(key.split(".", 1)[1], key))
+    province = PROVINCE_GRID.match(key)
+    if province and key not in FACTOR_LABELS:  # method/2: the venue province's grid factor
+        return str(_("电网电力（省级平均，行政区代码 %(code)s）") % {"code": province.group(1)})
     return str(FACTOR_LABELS.get(key, key))
 
 

@@ -117,7 +117,11 @@ def _method(report: InventoryReport) -> list[tuple[str, str]]:
         rf = _("按因子版本的缺省设置")
     else:
         rf = _("计入（单列为辐射强迫行）") if report.radiative_forcing else _("不计入")
-    gwp = report.gwp_set or _("排放因子以二氧化碳当量发布（因子版本未单列温室气体）")
+    gwp = (
+        _("IPCC %(set)s 100年全球增温潜势（GWP-100）") % {"set": report.gwp_set}
+        if report.gwp_set
+        else _("排放因子以二氧化碳当量发布（因子版本未单列温室气体）")
+    )
     rows = [
         (_("核算方法"), report.inventory.method_version),
         (

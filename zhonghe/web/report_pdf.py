@@ -107,7 +107,7 @@ def _story(tables: ReportTables, st, font: str) -> list:
         Spacer(1, 5 * mm),
         _p(_("活动数据"), st["section"]),
         Spacer(1, 2 * mm),
-        _grid(tables.activity_header, tables.activities, st, [22, 16, 70, 26, 20, 40, 25, 30], {3, 7}),
+        _grid(tables.activity_header, tables.activities, st, [20, 14, 66, 26, 18, 44, 32, 29], {3, 7}),
         Spacer(1, 5 * mm),
         _p(_("排放因子及来源"), st["section"]),
         Spacer(1, 2 * mm),

@@ -83,7 +83,7 @@ def test_unknown_release_is_an_envelope(anonymous):
         ({**FLIGHT, "travel_mode": "hsr", "cabin": "first"}, "cabin"),
         ({**ELECTRICITY, "factor_key": "electricity.nuclear"}, "factor_key"),  # release lookup
         ({**FLIGHT, "origin": "XXX"}, "place"),  # place lookup
-        ({**ELECTRICITY, "unit": "furlong"}, "detail"),  # the engine's unit check
+        ({**ELECTRICITY, "unit": "furlong"}, "unit"),  # the engine's unit check
     ],
 )
 def test_a_bad_activity_is_named_by_ref_and_field(anonymous, activity, field):
