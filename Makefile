@@ -49,14 +49,11 @@ prepare: venv
 		echo "writing a new secret key to $$key_file"; \
 		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$key_file"; \
 	fi
+	@# The certificate signing key first (created if missing; idempotent): with DEBUG off every other command's
+	@# system checks refuse to run without it.
+	$(PY) manage.py signing_key init
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	@# The certificate signing key (created if missing; idempotent).
-	@if $(PY) manage.py help signing_key >/dev/null 2>&1; then \
-		echo "$(PY) manage.py signing_key init"; $(PY) manage.py signing_key init; \
-	else \
-		echo "manage.py signing_key not available: the key is created on first use"; \
-	fi
 	$(PY) manage.py seed_demo
 	@# Compiled .mo files are committed, so a machine without gettext still serves translations.
 	@if command -v msgfmt >/dev/null 2>&1; then \
