@@ -53,9 +53,35 @@ class Context:
         self.rf = self.parts.rf_default if options.radiative_forcing is None else options.radiative_forcing
         self.offset_basis = options.offset_basis or self.parts.offset_basis_default
         self.terms: list[UncertainTerm] = []
+        # Per-calculation caches: an event repeats a few factors over thousands of lines.
+        self._cited: dict[tuple[str, tuple[int, ...]], tuple[str, str, Decimal]] = {}
+        self._effective: dict[str, Decimal] = {}
+        self._line_pct: dict[tuple[Decimal, Decimal], Decimal] = {}
+
+    def cited(self, factor: EmissionFactor, extra: Sequence[CitedValue]) -> tuple[str, str, Decimal]:
+        """(Chinese sources, English sources, combined factor uncertainty %) of a factor + parameters."""
+        key = (factor.key, tuple(id(value) for value in extra))
+        found = self._cited.get(key)
+        if found is None:
+            zh, en = _sources(factor, extra)
+            pct = combine_pct(factor.uncertainty_pct or Decimal(0), *(v.uncertainty_pct or Decimal(0) for v in extra))
+            found = self._cited[key] = (zh, en, pct)
+        return found
+
+    def effective(self, factor: EmissionFactor) -> Decimal:
+        found = self._effective.get(factor.key)
+        if found is None:
+            found = self._effective[factor.key] = effective_factor(factor, self)
+        return found
+
+    def line_pct(self, factor_pct: Decimal, activity_pct: Decimal) -> Decimal:
+        found = self._line_pct.get((factor_pct, activity_pct))
+        if found is None:
+            found = self._line_pct[(factor_pct, activity_pct)] = line_pct(factor_pct, activity_pct)
+        return found
 
     def tier_pct(self, activity: Activity | TravelActivity) -> Decimal:
-        return self.parts.quality_tiers[activity.quality.value].value
+        return self.parts.quality_tiers[activity.quality._value_].value
 
     def factor(self, ref: str, field_name: str, key: str) -> EmissionFactor:
         try:
@@ -114,46 +140,49 @@ def make_line(
     source_note: tuple[str, str] = ("", ""),
 ) -> FootprintLine:
     """One line: gases × GWP (× a cited multiplier such as a cabin class), citations, uncertainty."""
-    from .footprint import FootprintLine, route
+    from .footprint import new_line, route
 
     exact, co2, ch4, n2o = gases(factor, quantity, ctx)
     with localcontext(DECIMAL_CONTEXT):
         if multiplier != 1:
             exact, co2 = exact * multiplier, None if co2 is None else co2 * multiplier
         kg_co2e = quantize_kg(exact)
-        per_unit = effective_factor(factor, ctx) * multiplier
+        per_unit = ctx.effective(factor) * multiplier
     gas_text = factor.gas_basis if ch4 is None else "CO2e"
-    factor_pct = combine_pct(factor.uncertainty_pct or Decimal(0), *(v.uncertainty_pct or Decimal(0) for v in extra))
+    source_zh, source_en, factor_pct = ctx.cited(factor, extra)
     activity_pct = ctx.tier_pct(activity)
-    ctx.terms.append(UncertainTerm(activity.category.value, f"{part}:{factor.key}", kg_co2e, factor_pct, activity_pct))
-    source_zh, source_en = _sources(factor, extra)
-    return FootprintLine(
-        ref=activity.ref,
-        category=activity.category,
-        description=activity.description or route(activity),
-        quantity=quantity,
-        unit=factor.activity_unit,
-        factor_key=factor.key,
-        factor_value=_plain(per_unit),
-        factor_unit=f"kg{gas_text}/{factor.activity_unit}",
-        factor_source=source_zh + source_note[0],
-        factor_doc_no=factor.doc_no,
-        factor_year=factor.year,
-        factor_boundary=factor.boundary,
-        factor_reliability=factor.reliability,
-        distance_km=distance[0],
-        distance_method=distance[1],
-        kg_co2e=kg_co2e,
-        phase=activity.phase._value_,  # _value_: the enum property is slow in a hot loop
-        quality=activity.quality._value_,
-        part=part,
-        factor_source_en=source_en + source_note[1],
-        distance_method_zh=distance[2],
-        kg_co2=_gas(co2),
-        kg_ch4=_gas(ch4),
-        kg_n2o=_gas(n2o),
-        uncertainty_pct=line_pct(factor_pct, activity_pct),
-        evidence=evidence,
+    ctx.terms.append(
+        UncertainTerm(activity.category._value_, f"{part}:{factor.key}", kg_co2e, factor_pct, activity_pct)
+    )
+    return new_line(
+        {
+            "ref": activity.ref,
+            "category": activity.category,
+            "description": activity.description or route(activity),
+            "quantity": quantity,
+            "unit": factor.activity_unit,
+            "factor_key": factor.key,
+            "factor_value": _plain(per_unit),
+            "factor_unit": f"kg{gas_text}/{factor.activity_unit}",
+            "factor_source": source_zh + source_note[0],
+            "factor_doc_no": factor.doc_no,
+            "factor_year": factor.year,
+            "factor_boundary": factor.boundary,
+            "factor_reliability": factor.reliability,
+            "distance_km": distance[0],
+            "distance_method": distance[1],
+            "kg_co2e": kg_co2e,
+            "phase": activity.phase._value_,  # _value_: the enum property is slow in a hot loop
+            "quality": activity.quality._value_,
+            "part": part,
+            "factor_source_en": source_en + source_note[1],
+            "distance_method_zh": distance[2],
+            "kg_co2": _gas(co2),
+            "kg_ch4": _gas(ch4),
+            "kg_n2o": _gas(n2o),
+            "uncertainty_pct": ctx.line_pct(factor_pct, activity_pct),
+            "evidence": evidence,
+        }
     )
 
 

@@ -20,8 +20,8 @@ per category, say which sources dominate the uncertainty.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from typing import NamedTuple
 
 from .units import DECIMAL_CONTEXT, KG_QUANTUM
 
@@ -29,8 +29,7 @@ HUNDRED = Decimal(100)
 PCT_QUANTUM = Decimal("0.1")
 
 
-@dataclass(frozen=True)
-class UncertainTerm:
+class UncertainTerm(NamedTuple):
     """One line's share of the propagation: its category, factor group and the two uncertainties."""
 
     category: str
