@@ -50,7 +50,8 @@ def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
 
 
 def prepare_site(env: dict[str, str], *, migrate: bool = True) -> None:
-    """What `make run` does before serving."""
+    """What `make run` does before serving: the signing key first (DEBUG off refuses every command without it)."""
+    manage(env, "signing_key", "init")
     if migrate:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")

@@ -31,6 +31,8 @@ def test_check_deploy_is_clean_over_https(tmp_path):
         "DJANGO_SECRET_KEY": "k" * 20 + "-production-grade-secret-key-0123456789-abcdefgh",
         "DJANGO_ALLOWED_HOSTS": "zhonghe.example.cn",
     }
+    created = manage("signing_key", "init", env=env)  # what make run does first; checks refuse without a key
+    assert created.returncode == 0, created.stdout + created.stderr
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
