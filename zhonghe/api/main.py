@@ -12,6 +12,7 @@ from zhonghe.api import (
     inventories,
     keys,
     ledger,
+    listings,
     market,
     me,
     retirements,
@@ -32,5 +33,17 @@ api = NinjaAPI(
 )
 install_handlers(api)
 
-for module in (keys, ledger, certificates, me, events, activities, inventories, market, retirements, factor_releases):
+for module in (
+    keys,
+    ledger,
+    certificates,
+    me,
+    events,
+    activities,
+    inventories,
+    market,
+    listings,
+    retirements,
+    factor_releases,
+):
     api.add_router("/", module.router)

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization
 from zhonghe.events.models import Event
+from zhonghe.lib.errors import NotFound
+from zhonghe.lib.ids import parse_code
 from zhonghe.registry.ledger import GENESIS_HASH
 from zhonghe.registry.models import (
     BlockStatus,
@@ -12,7 +19,10 @@ from zhonghe.registry.models import (
     CreditProject,
     CreditType,
     LedgerEntry,
+    Listing,
+    ListingStatus,
     Order,
+    OrderStatus,
     Retirement,
 )
 
@@ -52,7 +62,9 @@ def blocks_for_org(org: Organization) -> QuerySet[CreditBlock]:
 
 def orders_for_actor(actor: Actor) -> QuerySet[Order]:
     org = actor.organization
-    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related("project", "buyer", "seller", "event")
+    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related(
+        "project", "buyer", "seller", "event", "listing"
+    )
 
 
 def retirements_for_event(event: Event) -> QuerySet[Retirement]:
@@ -72,3 +84,64 @@ def ledger_head() -> dict[str, str | int]:
     last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
     seq, head_hash = last if last else (0, GENESIS_HASH)
     return {"hash": head_hash, "entries": seq}
+
+
+def listings_on_offer(*, today: date | None = None) -> list[Listing]:
+    """Open, valid listings with tonnes left, in the catalogue's order, cheaper first within a project."""
+    today = today or timezone.localdate()
+    rows = (
+        Listing.objects.filter(
+            status=ListingStatus.OPEN, valid_until__gte=today, quantity_t__gt=F("reserved_t") + F("sold_t")
+        )
+        .select_related("project", "seller")
+        .order_by("unit_price_cny", "created_at", "id")
+    )
+    return sorted(
+        rows, key=lambda x: (TYPE_RANK.get(x.project.credit_type, 9), not x.project.origin_tags, x.project.code)
+    )
+
+
+def listings_for_seller(org: Organization) -> QuerySet[Listing]:
+    return Listing.objects.filter(seller=org).select_related("project").order_by("-created_at", "-id")
+
+
+def listing_for_seller(org: Organization, code: object) -> Listing:
+    """The seller's own listing; another organisation's (or a forged code) is NotFound."""
+    listing = listings_for_seller(org).filter(code=parse_code(code, "listing")).first()
+    if listing is None:
+        raise NotFound(_("挂牌不存在"))
+    return listing
+
+
+def holdings_history_for_org(org: Organization, *, limit: int = 200) -> list[LedgerEntry]:
+    """The organisation's ledger moves (issued to it, bought, sold, retired), newest first."""
+    return list(
+        LedgerEntry.objects.filter(Q(from_org=org) | Q(to_org=org))
+        .select_related("project", "from_org", "to_org")
+        .order_by("-seq")[:limit]
+    )
+
+
+def sales_for_seller(org: Organization) -> list[dict]:
+    """Per project: tonnes sold and their value (Σ quantity × price, to the fen), tonnes reserved by pending
+    orders, and the number of orders in each state."""
+    figures: dict[str, dict] = {}
+    for order in Order.objects.filter(seller=org).select_related("project").order_by("project__code", "id"):
+        row = figures.setdefault(
+            order.project.code,
+            {
+                "project_code": order.project.code,
+                "project_name": order.project.name,
+                "sold_t": 0,
+                "revenue_cny": Decimal("0.00"),
+                "reserved_t": 0,
+                "orders": dict.fromkeys(OrderStatus.values, 0),
+            },
+        )
+        row["orders"][order.status] += 1
+        if order.status == OrderStatus.CONFIRMED:
+            row["sold_t"] += order.quantity_t
+            row["revenue_cny"] += order.total_cny or Decimal("0.00")
+        elif order.status == OrderStatus.PENDING:
+            row["reserved_t"] += order.quantity_t
+    return list(figures.values())
