@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from zhonghe.api import (
     activities,
+    basket,
     certificates,
     events,
     factor_releases,
@@ -43,6 +44,7 @@ for module in (
     inventories,
     market,
     listings,
+    basket,
     retirements,
     factor_releases,
 ):

@@ -12,12 +12,12 @@ from zhonghe.accounts.models import Organization
 from zhonghe.events.models import Event
 from zhonghe.lib.errors import NotFound
 from zhonghe.lib.ids import parse_code
+from zhonghe.registry import ranking
 from zhonghe.registry.ledger import GENESIS_HASH
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
-    CreditType,
     LedgerEntry,
     Listing,
     ListingStatus,
@@ -26,8 +26,20 @@ from zhonghe.registry.models import (
     Retirement,
 )
 
-# The plan's reference order (四（二）1): CQCER, then CCER from Chongqing projects; allowances after.
-TYPE_RANK = {CreditType.CQCER: 0, CreditType.CCER: 1, CreditType.ALLOWANCE: 2}
+
+def project_tier(project: CreditProject) -> int:
+    """The project's tier in the plan's order (registry/ranking.py): priority-origin CQCER, other CQCER,
+    Chongqing CCER, other CCER, allowances. (project_register accepts only Chongqing district codes.)"""
+    offer = ranking.Offer(
+        code=project.code,
+        credit_type=project.credit_type,
+        origin_tags=tuple(project.origin_tags or ()),
+        chongqing=bool(project.district_code),
+        vintage=project.vintage,
+        unit_price_cny=Decimal(0),
+        available_t=0,
+    )
+    return ranking.tier_of(offer)
 
 
 def project_catalogue() -> list[CreditProject]:
@@ -42,7 +54,8 @@ def project_catalogue() -> list[CreditProject]:
     )
     for p in projects:
         p.available_t = p.available_t or 0
-    return sorted(projects, key=lambda p: (TYPE_RANK.get(p.credit_type, 9), not p.origin_tags, p.code))
+    # Tier first (a non-Chongqing CCER project never comes before a Chongqing one), then newer vintage, code.
+    return sorted(projects, key=lambda p: (project_tier(p), -p.vintage, p.code))
 
 
 def holdings_for_org(org: Organization) -> list[dict]:
@@ -96,9 +109,7 @@ def listings_on_offer(*, today: date | None = None) -> list[Listing]:
         .select_related("project", "seller")
         .order_by("unit_price_cny", "created_at", "id")
     )
-    return sorted(
-        rows, key=lambda x: (TYPE_RANK.get(x.project.credit_type, 9), not x.project.origin_tags, x.project.code)
-    )
+    return sorted(rows, key=lambda x: (project_tier(x.project), -x.project.vintage, x.unit_price_cny, x.project.code))
 
 
 def listings_for_seller(org: Organization) -> QuerySet[Listing]:

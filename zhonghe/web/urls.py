@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path(EVENT + "orders/", views_offsets.event_order, name="event_order"),
     path(EVENT + "retire/", views_offsets.event_retire, name="event_retire"),
+    path(EVENT + "basket/", views_offsets.event_basket, name="event_basket"),
     path("market/", views_market.market, name="market"),
     path("market/listings/<uuid:listing_code>/order/", views_market.listing_order, name="listing_order"),
     path("listings/", views_market.listings, name="listings"),
