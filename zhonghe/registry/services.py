@@ -9,7 +9,8 @@ writers can only queue, never deadlock):
 
 1. the event row (credits_retire, certificate_issue, certificate_revoke);
 2. the order row (order_confirm, order_reject, order_cancel, orders_expire);
-3. the listing row (order_create, order decisions, listing_update/withdraw);
+3. the listing row (order_create, order decisions, listing_update/withdraw); a basket (basket_order) locks
+   several listings, in id order;
 4. the credit project row;
 5. the project's active blocks, in serial order;
 6. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
