@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
 from zhonghe.accounts.services import next_number
+from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
@@ -55,7 +56,7 @@ from zhonghe.registry.models import (
     ProductCategory,
     Retirement,
 )
-from zhonghe.registry.serials import MAX_SERIAL, SerialRange
+from zhonghe.registry.serials import MAX_SERIAL, SerialError, SerialRange, format_serial
 
 RETIREMENT_PURPOSE = "大型活动碳中和"
 MAX_QUANTITY_T = 100_000_000
@@ -319,17 +320,26 @@ def credits_retire(
     quantity_t: int,
     reason: str,
     idempotency_key: object = "",
+    beneficiary_name: str = "",
+    beneficiary_uscc: str = "",
+    serial_first: int | None = None,
+    serial_last: int | None = None,
 ) -> list[Retirement]:
     """注销 `quantity_t` of the organiser's units against the event's latest frozen inventory.
 
-    Records beneficiary (organiser + USCC), purpose and reason; moves the event to OFFSET once
-    Σ retired ≥ the inventory's required whole tonnes. Raises ValidationFailed, NotFound, Conflict.
+    The units are the front of the organiser's holding, or exactly `serial_first`..`serial_last` (its size
+    must equal `quantity_t`; blocks are split as needed). The beneficiary is the organiser (name + USCC) unless
+    another organisation or person is named (`beneficiary_name`, optional `beneficiary_uscc`, validated).
+    Records purpose and reason; moves the event to OFFSET once Σ offset ≥ the inventory's required whole
+    tonnes. Raises ValidationFailed, NotFound, Conflict (not_accounted, insufficient_credits, serials_not_held).
     A repeated `idempotency_key` returns the first call's retirements: credits are never retired twice.
     """
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
     if not reason.strip():
         raise ValidationFailed(_("请填写注销原因"), fields={"reason": "required"})
+    beneficiary = retirement_beneficiary(actor.organization, beneficiary_name, beneficiary_uscc)
+    serials = _requested_range(serial_first, serial_last, quantity_t)
     event = (
         Event.objects.select_for_update()
         .filter(code=parse_code(event_code, "event"), organization=actor.organization)
@@ -337,28 +347,89 @@ def credits_retire(
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    params = {"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason}
+    if beneficiary_name or beneficiary_uscc or serials:
+        params.update(beneficiary=list(beneficiary), serials=[serial_first, serial_last])
     return run_idempotent(
         organization=actor.organization,
         key=idempotency_key,
         operation="credits_retire",
-        params={"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason},
-        perform=lambda: _retire(actor, event, project_code, quantity_t, reason),
+        params=params,
+        perform=lambda: _retire(actor, event, project_code, quantity_t, reason, beneficiary, serials),
         ref=lambda retirements: ",".join(r.number for r in retirements),
         load=lambda numbers: list(Retirement.objects.filter(number__in=numbers.split(",")).order_by("id")),
     )
 
 
-def _retire(actor: Actor, event: Event, project_code: str, quantity_t: int, reason: str) -> list[Retirement]:
+def retirement_beneficiary(organiser: Organization, name: object, uscc: object) -> tuple[str, str]:
+    """(name, USCC) of whom a retirement is for: the organiser by default, else the named organisation or
+    person (≤ 200 characters) with an optional USCC, which must pass GB 32100-2015's checks."""
+    name_text, uscc_text = str(name or "").strip(), str(uscc or "").strip()
+    if not name_text:
+        if uscc_text:
+            raise ValidationFailed(
+                _("填写统一社会信用代码时请同时填写受益方名称"), fields={"beneficiary_name": "required"}
+            )
+        return organiser.name, organiser.uscc or ""
+    if len(name_text) > 200:
+        raise ValidationFailed(_("受益方名称不能超过200个字符"), fields={"beneficiary_name": name_text[:20]})
+    if uscc_text:
+        try:
+            uscc_text = validate_uscc(uscc_text)
+        except InvalidUSCC as exc:
+            raise ValidationFailed(_("受益方的统一社会信用代码无效"), fields={"beneficiary_uscc": str(exc)}) from exc
+    return name_text, uscc_text
+
+
+def _requested_range(first: object, last: object, quantity_t: int) -> SerialRange | None:
+    if first is None and last is None:
+        return None
+    try:
+        serials = SerialRange(first, last)  # type: ignore[arg-type]
+    except SerialError as exc:
+        raise ValidationFailed(_("序列号范围无效"), fields={"serial_first": exc.message}) from exc
+    if serials.quantity != quantity_t:
+        raise ValidationFailed(
+            _("序列号范围含%(n)d吨，与注销数量不符") % {"n": serials.quantity}, fields={"quantity_t": quantity_t}
+        )
+    return serials
+
+
+def _take_for_retirement(
+    actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
+) -> list[CreditBlock]:
+    blocks = _locked_active_blocks(project, actor.organization)
+    if sum(b.quantity_t for b in blocks) < quantity_t:
+        raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
+    if serials is None:
+        return ledger.take_from_blocks(
+            blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
+        )
+    taken = ledger.take_range(blocks, serials, new_holder=actor.organization, new_status=BlockStatus.RETIRED)
+    if taken is None:
+        raise Conflict(
+            _("本单位未持有序列号%(a)s至%(b)s的全部减排量")
+            % {"a": format_serial(project.code, serials.first), "b": format_serial(project.code, serials.last)},
+            code="serials_not_held",
+            fields={"serial_first": serials.first, "serial_last": serials.last},
+        )
+    return taken
+
+
+def _retire(
+    actor: Actor,
+    event: Event,
+    project_code: str,
+    quantity_t: int,
+    reason: str,
+    beneficiary: tuple[str, str],
+    serials: SerialRange | None,
+) -> list[Retirement]:
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
     inventory = event.inventories.order_by("-version").first()
     project = _project_by_code(project_code)
-    blocks = _locked_active_blocks(project, actor.organization)
-    if sum(b.quantity_t for b in blocks) < quantity_t:
-        raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
-    retired_blocks = ledger.take_from_blocks(
-        blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
-    )
+    retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
     retirements = []
     for block in retired_blocks:
         retirement = Retirement.objects.create(
@@ -367,8 +438,8 @@ def _retire(actor: Actor, event: Event, project_code: str, quantity_t: int, reas
             inventory=inventory,
             block=block,
             quantity_t=block.quantity_t,
-            beneficiary_name=actor.organization.name,
-            beneficiary_uscc=actor.organization.uscc or "",
+            beneficiary_name=beneficiary[0],
+            beneficiary_uscc=beneficiary[1],
             purpose=f"{RETIREMENT_PURPOSE}：{event.name}",
             reason=reason.strip(),
             actor=actor.user,
