@@ -399,7 +399,9 @@ def _take_for_retirement(
     actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
 ) -> list[CreditBlock]:
     blocks = _locked_active_blocks(project, actor.organization)
-    if sum(b.quantity_t for b in blocks) < quantity_t:
+    # Tonnes the organisation promised to its own listings are not its to retire.
+    promised_t = listings.earmarked_t(project, actor.organization, today=timezone.localdate())
+    if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
     if serials is None:
         return ledger.take_from_blocks(
