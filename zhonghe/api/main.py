@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from zhonghe.api import (
     activities,
+    basket,
     certificates,
     events,
     factor_releases,
@@ -15,6 +16,7 @@ from zhonghe.api import (
     inventories,
     keys,
     ledger,
+    listings,
     market,
     me,
     retirements,
@@ -48,15 +50,17 @@ api.add_decorator(refuse_control_characters)  # lib/text.py's rule on every oper
 
 for module in (
     keys,
+    ledger,
     certificates,
     me,
     events,
     activities,
     inventories,
     market,
+    listings,
+    basket,
     retirements,
     factor_releases,
     footprint,
-    ledger,
 ):
     api.add_router("/", module.router)

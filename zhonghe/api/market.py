@@ -11,9 +11,10 @@ from pydantic import Field, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.schemas import NoteIn, decimal_out, responses
+from zhonghe.registry import listings as listing_services
 from zhonghe.registry import selectors as registry_selectors
 from zhonghe.registry import services as registry_services
-from zhonghe.registry.models import Order
+from zhonghe.registry.models import LedgerEntry, Order
 
 router = Router(tags=["market"])
 
@@ -42,8 +43,30 @@ class HoldingOut(Schema):
     quantity_t: int
 
 
+class HistoryOut(Schema):
+    seq: int
+    kind: str
+    project_code: str = Field(alias="project.code")
+    serial_first: int
+    serial_last: int
+    quantity_t: int
+    from_org: str | None
+    to_org: str | None
+    reference: str
+    at: datetime
+
+    @staticmethod
+    def resolve_from_org(obj: LedgerEntry) -> str | None:
+        return obj.from_org.name if obj.from_org_id else None
+
+    @staticmethod
+    def resolve_to_org(obj: LedgerEntry) -> str | None:
+        return obj.to_org.name if obj.to_org_id else None
+
+
 class OrderIn(Schema):
-    project_code: str = Field(max_length=40)
+    project_code: str = Field("", max_length=40)
+    listing_code: str | None = Field(None, max_length=60)
     quantity_t: StrictInt = Field(ge=1, le=registry_services.MAX_QUANTITY_T)
     event_code: str | None = Field(None, max_length=60)
 
@@ -52,7 +75,11 @@ class OrderOut(Schema):
     code: UUID
     status: str
     project_code: str = Field(alias="project.code")
+    listing_code: UUID | None
     quantity_t: int
+    unit_price_cny: PriceCny | None
+    total_cny: PriceCny | None
+    expires_at: datetime | None
     buyer_name: str = Field(alias="buyer.name")
     seller_name: str = Field(alias="seller.name")
     event_code: UUID | None
@@ -65,6 +92,10 @@ class OrderOut(Schema):
     def resolve_event_code(obj: Order) -> UUID | None:
         return obj.event.code if obj.event_id else None
 
+    @staticmethod
+    def resolve_listing_code(obj: Order) -> UUID | None:
+        return obj.listing.code if obj.listing_id else None
+
 
 @router.get("/projects", response=responses(200, list[ProjectOut]), summary="Catalogue in the plan's order")
 def list_projects(request: HttpRequest):
@@ -74,6 +105,11 @@ def list_projects(request: HttpRequest):
 @router.get("/holdings", response=responses(200, list[HoldingOut]), summary="Active units held, per project")
 def list_holdings(request: HttpRequest):
     return registry_selectors.holdings_for_org(actor_of(request).organization)
+
+
+@router.get("/holdings/history", response=responses(200, list[HistoryOut]), summary="Ledger moves, newest first")
+def holdings_history(request: HttpRequest):
+    return registry_selectors.holdings_history_for_org(actor_of(request).organization)
 
 
 @router.get("/orders", response=responses(200, list[OrderOut]), summary="Orders as buyer or seller")
@@ -103,7 +139,13 @@ def confirm_order(request: HttpRequest, code: str):
     return registry_services.order_confirm(actor=actor_of(request), order_code=code)
 
 
-@router.post("/orders/{code}/reject", response=responses(200, OrderOut), summary="Seller rejects")
+@router.post("/orders/{code}/reject", response=responses(200, OrderOut), summary="Seller declines (note required)")
 def reject_order(request: HttpRequest, code: str, payload: NoteIn | None = None):
+    """Releases a listing order's reserved tonnes. `note` (the reason) is required."""
     note = payload.note if payload else ""
     return registry_services.order_reject(actor=actor_of(request), order_code=code, note=note)
+
+
+@router.post("/orders/{code}/cancel", response=responses(200, OrderOut), summary="Buyer cancels a pending order")
+def cancel_order(request: HttpRequest, code: str):
+    return listing_services.order_cancel(actor=actor_of(request), order_code=code)

@@ -11,10 +11,11 @@ from pydantic import Field, StrictInt
 from zhonghe.api.auth import actor_of
 from zhonghe.api.schemas import created_or_replayed, created_responses, responses
 from zhonghe.events.selectors import event_get
+from zhonghe.lib.errors import ValidationFailed
 from zhonghe.registry import selectors as registry_selectors
 from zhonghe.registry import services as registry_services
 from zhonghe.registry.models import Retirement
-from zhonghe.registry.serials import format_serial
+from zhonghe.registry.serials import SerialError, format_serial, parse_serial
 
 router = Router(tags=["retirements"])
 
@@ -23,6 +24,22 @@ class RetirementIn(Schema):
     project_code: str = Field(max_length=40)
     quantity_t: StrictInt = Field(ge=1, le=registry_services.MAX_QUANTITY_T)
     reason: str = Field(min_length=1, max_length=2000)
+    beneficiary_name: str = Field("", max_length=200, description="default: the organiser")
+    beneficiary_uscc: str = Field("", max_length=30, description="optional; checked (GB 32100-2015)")
+    serial_first: str | None = Field(None, max_length=60, description='exact range, e.g. "CQCER-2024-WL01-000000006"')
+    serial_last: str | None = Field(None, max_length=60)
+
+    def serials(self) -> dict[str, int | None]:
+        """The range in display form → serial numbers; a malformed serial is a 422 envelope."""
+        if self.serial_first is None and self.serial_last is None:
+            return {}
+        try:
+            return {
+                name: parse_serial(self.project_code, str(getattr(self, name) or ""))
+                for name in ("serial_first", "serial_last")
+            }
+        except SerialError as exc:
+            raise ValidationFailed(exc.message, fields={"serial_first": exc.code}) from exc
 
 
 class ProjectRef(Schema):
@@ -81,7 +98,11 @@ def retire_credits(
         actor.organization,
         idempotency_key,
         lambda: registry_services.credits_retire(
-            actor=actor, event_code=code, idempotency_key=idempotency_key, **payload.dict()
+            actor=actor,
+            event_code=code,
+            idempotency_key=idempotency_key,
+            **payload.dict(exclude={"serial_first", "serial_last"}),
+            **payload.serials(),
         ),
     )
 

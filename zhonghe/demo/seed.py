@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization
@@ -13,7 +14,8 @@ from zhonghe.certificates.services import certificate_issue
 from zhonghe.events.models import Event
 from zhonghe.events.services import event_create, event_submit, plan_publish, plan_save
 from zhonghe.footprints.services import activity_add, inventory_freeze, plan_estimate
-from zhonghe.registry.models import CreditProject
+from zhonghe.registry.listings import listing_create
+from zhonghe.registry.models import CreditProject, Listing
 from zhonghe.registry.services import (
     credits_issue,
     credits_retire,
@@ -62,7 +64,28 @@ def seed_projects(actors: dict[str, Actor], orgs: dict[str, Organization]) -> di
             project = project_register(actor=actors["admin"], **spec)
             credits_issue(actor=actors["admin"], project=project, quantity_t=5000 if key == "cqcer" else 2000)
         projects[key] = project
+    seed_listings(actors, projects)
     return projects
+
+
+# Demo listings: part of each seller's stock on offer (the rest stays for direct orders of the demo events).
+DEMO_LISTINGS = {"cqcer": ("seller", 1000, Decimal("48.00")), "ccer": ("seller2", 500, Decimal("82.50"))}
+
+
+def seed_listings(actors: dict[str, Actor], projects: dict[str, CreditProject]) -> None:
+    """One open listing per demo project, valid for a year; idempotent (skipped when the seller has one)."""
+    for key, (seller, quantity_t, price) in DEMO_LISTINGS.items():
+        project = projects[key]
+        if Listing.objects.filter(project=project, seller=actors[seller].organization).exists():
+            continue
+        listing_create(
+            actor=actors[seller],
+            project_code=project.code,
+            listing_type="credits",
+            quantity_t=quantity_t,
+            unit_price_cny=price,
+            valid_until=timezone.localdate() + timedelta(days=365),
+        )
 
 
 def _after_activities(actor: Actor, code: object, participants: int) -> None:

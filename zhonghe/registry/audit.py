@@ -4,16 +4,20 @@ Checks: the ledger hash chain, and each entry's quantity against its serial rang
 still holds a saved checkpoint (a GET /api/v1/ledger/head answer) at its position; per project, issued = live
 blocks (active + retired + cancelled); live blocks never overlap; every superseded block is exactly
 partitioned by its children; each retirement's quantity equals its block's, and each event's retired_t the
-sum of its retirements; and, replaying the project's ISSUE/TRANSFER/RETIRE entries in order, every move takes
-serials its sender held active, and every live block's holder and status are what the ledger says.
+sum of its retirements; each listing's reserved/sold tonnes equal its pending/confirmed orders and fit its
+offer, and no seller has promised listings more than it holds; and, replaying the project's
+ISSUE/TRANSFER/RETIRE entries in order, every move takes serials its sender held active, and every live
+block's holder and status are what the ledger says.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from datetime import date
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from zhonghe.events.models import Event
 from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
@@ -23,6 +27,10 @@ from zhonghe.registry.models import (
     CreditProject,
     LedgerEntry,
     LedgerKind,
+    Listing,
+    ListingStatus,
+    Order,
+    OrderStatus,
     Retirement,
 )
 from zhonghe.registry.serials import SerialRange, find_overlaps
@@ -176,6 +184,46 @@ def audit_retirements() -> list[str]:
     return problems
 
 
+def audit_listings(*, today: date | None = None) -> list[str]:
+    """Per listing: reserved_t = Σ pending orders, sold_t = Σ confirmed orders, reserved + sold ≤ quantity. Per
+    seller and project: the tonnes promised to listings (unsold part of open, valid ones; reservations on the
+    rest) never exceed the seller's active holding, so every reservation can be honoured."""
+    today = today or timezone.localdate()
+    problems = []
+    sums: dict[tuple[int, str], int] = {}
+    for listing_id, status, total in (
+        Order.objects.filter(listing__isnull=False)
+        .order_by()
+        .values_list("listing_id", "status")
+        .annotate(t=Sum("quantity_t"))
+    ):
+        sums[(listing_id, status)] = total
+    promised: dict[tuple[int, int], int] = defaultdict(int)
+    for listing in Listing.objects.select_related("project").order_by("id"):
+        pending, confirmed = (
+            sums.get((listing.id, OrderStatus.PENDING), 0),
+            sums.get((listing.id, OrderStatus.CONFIRMED), 0),
+        )
+        name = f"{listing.project.code}: listing {listing.code}"
+        if listing.reserved_t != pending:
+            problems.append(f"{name} reserves {listing.reserved_t} t but its pending orders hold {pending} t")
+        if listing.sold_t != confirmed:
+            problems.append(f"{name} sold {listing.sold_t} t but its confirmed orders total {confirmed} t")
+        if listing.reserved_t + listing.sold_t > listing.quantity_t:
+            problems.append(f"{name} reserved + sold exceed the {listing.quantity_t} t offered")
+        live = listing.status == ListingStatus.OPEN and listing.valid_until >= today
+        promised[(listing.seller_id, listing.project_id)] += (
+            listing.quantity_t - listing.sold_t if live else listing.reserved_t
+        )
+    for (seller_id, project_id), promised_t in sorted(promised.items()):
+        held = CreditBlock.objects.filter(project_id=project_id, holder_id=seller_id, status=BlockStatus.ACTIVE)
+        held_t = held.aggregate(t=Sum("quantity_t"))["t"] or 0
+        if promised_t > held_t:
+            code = CreditProject.objects.get(pk=project_id).code
+            problems.append(f"{code}: seller {seller_id} promised {promised_t} t to listings but holds {held_t} t")
+    return problems
+
+
 def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
     problems = audit_chain()
     for checkpoint in checkpoints:
@@ -186,4 +234,5 @@ def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
         problems.extend(audit_project(project, entries, blocks))
         problems.extend(audit_holders(project, entries, blocks))
     problems.extend(audit_retirements())
+    problems.extend(audit_listings())
     return problems

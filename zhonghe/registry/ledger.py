@@ -110,3 +110,36 @@ def _child(parent: CreditBlock, serials: SerialRange, holder: Organization, stat
         status=status,
         parent=parent,
     )
+
+
+def take_range(
+    blocks: list[CreditBlock], serials: SerialRange, *, new_holder: Organization, new_status: str
+) -> list[CreditBlock] | None:
+    """Move exactly the serials `serials` out of `blocks` (locked, one holder, in serial order).
+
+    Returns None (nothing written) unless the blocks hold every serial of the range. Each touched block is
+    superseded by up to three children: the part before the range and the part after it (old holder, still
+    active) and the part inside it (new holder/status). Returns the new inside children.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("take_range must run inside a transaction")
+    touched = [b for b in blocks if b.serial_first <= serials.last and serials.first <= b.serial_last]
+    covered = (
+        bool(touched)
+        and touched[0].serial_first <= serials.first
+        and touched[-1].serial_last >= serials.last
+        and all(touched[i].serial_last + 1 == touched[i + 1].serial_first for i in range(len(touched) - 1))
+    )
+    if not covered:
+        return None
+    taken_children = []
+    for block in touched:
+        first, last = max(block.serial_first, serials.first), min(block.serial_last, serials.last)
+        block.status = BlockStatus.SUPERSEDED
+        block.save(update_fields=["status"])
+        if block.serial_first < first:
+            _child(block, SerialRange(block.serial_first, first - 1), block.holder, BlockStatus.ACTIVE)
+        taken_children.append(_child(block, SerialRange(first, last), new_holder, new_status))
+        if last < block.serial_last:
+            _child(block, SerialRange(last + 1, block.serial_last), block.holder, BlockStatus.ACTIVE)
+    return taken_children

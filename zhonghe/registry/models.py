@@ -7,6 +7,7 @@ records every move and is re-verified by `registry_audit`.
 """
 
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -92,10 +93,61 @@ class CreditBlock(models.Model):
         return f"{self.project_id}:{self.serial_first}-{self.serial_last}"
 
 
+class ListingType(models.TextChoices):
+    CREDITS = "credits", _("出售减排量")
+    ALLOWANCE_DONATION = "allowance_donation", _("捐赠节余配额")
+
+
+class ListingStatus(models.TextChoices):
+    OPEN = "open", _("在售")
+    WITHDRAWN = "withdrawn", _("已下架")
+
+
+class Listing(models.Model):
+    """A seller's offer of part of its stock of one project.
+
+    `reserved_t` counts pending orders on the listing, `sold_t` confirmed ones; the remainder
+    `quantity_t - reserved_t - sold_t` is what can still be ordered (while open and valid). Only
+    registry/listings.py and registry/services.py change these counters, under the listing's row lock.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="listings")
+    seller = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="listings")
+    listing_type = models.CharField(_("挂牌类型"), max_length=20, choices=ListingType.choices)
+    quantity_t = models.PositiveBigIntegerField(_("挂牌数量（吨）"))
+    reserved_t = models.PositiveBigIntegerField(default=0)
+    sold_t = models.PositiveBigIntegerField(default=0)
+    unit_price_cny = models.DecimalField(_("单价（元/吨）"), max_digits=10, decimal_places=2)
+    valid_until = models.DateField(_("有效期至"))
+    status = models.CharField(max_length=20, choices=ListingStatus.choices, default=ListingStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reserved_t__lte=F("quantity_t") - F("sold_t")), name="listing_reserved_within_offer"
+            ),
+            models.CheckConstraint(condition=Q(unit_price_cny__gte=0), name="listing_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.code}"
+
+    @property
+    def remaining_t(self) -> int:
+        """Tonnes that can still be ordered (ignoring status and validity)."""
+        return self.quantity_t - self.reserved_t - self.sold_t
+
+
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("待确认")
     CONFIRMED = "confirmed", _("已成交")
     REJECTED = "rejected", _("已拒绝")
+    CANCELLED = "cancelled", _("已取消")
+    EXPIRED = "expired", _("已过期")
 
 
 class Order(models.Model):
@@ -103,8 +155,11 @@ class Order(models.Model):
     buyer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="orders")
     seller = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="sales")
     project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="orders")
+    listing = models.ForeignKey(Listing, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     quantity_t = models.PositiveBigIntegerField()
+    unit_price_cny = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001 NULL: no key
     note = models.TextField(blank=True)
@@ -121,6 +176,17 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return str(self.code)
+
+    @property
+    def total_cny(self) -> Decimal | None:
+        """quantity × unit price, to the fen (0.01 CNY); None when the order carries no price."""
+        return order_total_cny(self.quantity_t, self.unit_price_cny)
+
+
+def order_total_cny(quantity_t: int, unit_price_cny: Decimal | None) -> Decimal | None:
+    if unit_price_cny is None:
+        return None
+    return (Decimal(quantity_t) * unit_price_cny).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class Retirement(models.Model):

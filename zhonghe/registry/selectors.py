@@ -1,23 +1,45 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization
 from zhonghe.events.models import Event
+from zhonghe.lib.errors import NotFound
+from zhonghe.lib.ids import parse_code
+from zhonghe.registry import ranking
 from zhonghe.registry.ledger import GENESIS_HASH
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
-    CreditType,
     LedgerEntry,
+    Listing,
+    ListingStatus,
     Order,
+    OrderStatus,
     Retirement,
 )
 
-# The plan's reference order (四（二）1): CQCER, then CCER from Chongqing projects; allowances after.
-TYPE_RANK = {CreditType.CQCER: 0, CreditType.CCER: 1, CreditType.ALLOWANCE: 2}
+
+def project_tier(project: CreditProject) -> int:
+    """The project's tier in the plan's order (registry/ranking.py): priority-origin CQCER, other CQCER,
+    Chongqing CCER, other CCER, allowances. (project_register accepts only Chongqing district codes.)"""
+    offer = ranking.Offer(
+        code=project.code,
+        credit_type=project.credit_type,
+        origin_tags=tuple(project.origin_tags or ()),
+        chongqing=bool(project.district_code),
+        vintage=project.vintage,
+        unit_price_cny=Decimal(0),
+        available_t=0,
+    )
+    return ranking.tier_of(offer)
 
 
 def project_catalogue() -> list[CreditProject]:
@@ -32,7 +54,8 @@ def project_catalogue() -> list[CreditProject]:
     )
     for p in projects:
         p.available_t = p.available_t or 0
-    return sorted(projects, key=lambda p: (TYPE_RANK.get(p.credit_type, 9), not p.origin_tags, p.code))
+    # Tier first (a non-Chongqing CCER project never comes before a Chongqing one), then newer vintage, code.
+    return sorted(projects, key=lambda p: (project_tier(p), -p.vintage, p.code))
 
 
 def holdings_for_org(org: Organization) -> list[dict]:
@@ -52,7 +75,9 @@ def blocks_for_org(org: Organization) -> QuerySet[CreditBlock]:
 
 def orders_for_actor(actor: Actor) -> QuerySet[Order]:
     org = actor.organization
-    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related("project", "buyer", "seller", "event")
+    return Order.objects.filter(Q(buyer=org) | Q(seller=org)).select_related(
+        "project", "buyer", "seller", "event", "listing"
+    )
 
 
 def retirements_for_event(event: Event) -> QuerySet[Retirement]:
@@ -72,3 +97,62 @@ def ledger_head() -> dict[str, str | int]:
     last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
     seq, head_hash = last if last else (0, GENESIS_HASH)
     return {"hash": head_hash, "entries": seq}
+
+
+def listings_on_offer(*, today: date | None = None) -> list[Listing]:
+    """Open, valid listings with tonnes left, in the catalogue's order, cheaper first within a project."""
+    today = today or timezone.localdate()
+    rows = (
+        Listing.objects.filter(
+            status=ListingStatus.OPEN, valid_until__gte=today, quantity_t__gt=F("reserved_t") + F("sold_t")
+        )
+        .select_related("project", "seller")
+        .order_by("unit_price_cny", "created_at", "id")
+    )
+    return sorted(rows, key=lambda x: (project_tier(x.project), -x.project.vintage, x.unit_price_cny, x.project.code))
+
+
+def listings_for_seller(org: Organization) -> QuerySet[Listing]:
+    return Listing.objects.filter(seller=org).select_related("project").order_by("-created_at", "-id")
+
+
+def listing_for_seller(org: Organization, code: object) -> Listing:
+    """The seller's own listing; another organisation's (or a forged code) is NotFound."""
+    listing = listings_for_seller(org).filter(code=parse_code(code, "listing")).first()
+    if listing is None:
+        raise NotFound(_("挂牌不存在"))
+    return listing
+
+
+def holdings_history_for_org(org: Organization, *, limit: int = 200) -> list[LedgerEntry]:
+    """The organisation's ledger moves (issued to it, bought, sold, retired), newest first."""
+    return list(
+        LedgerEntry.objects.filter(Q(from_org=org) | Q(to_org=org))
+        .select_related("project", "from_org", "to_org")
+        .order_by("-seq")[:limit]
+    )
+
+
+def sales_for_seller(org: Organization) -> list[dict]:
+    """Per project: tonnes sold and their value (Σ quantity × price, to the fen), tonnes reserved by pending
+    orders, and the number of orders in each state."""
+    figures: dict[str, dict] = {}
+    for order in Order.objects.filter(seller=org).select_related("project").order_by("project__code", "id"):
+        row = figures.setdefault(
+            order.project.code,
+            {
+                "project_code": order.project.code,
+                "project_name": order.project.name,
+                "sold_t": 0,
+                "revenue_cny": Decimal("0.00"),
+                "reserved_t": 0,
+                "orders": dict.fromkeys(OrderStatus.values, 0),
+            },
+        )
+        row["orders"][order.status] += 1
+        if order.status == OrderStatus.CONFIRMED:
+            row["sold_t"] += order.quantity_t
+            row["revenue_cny"] += order.total_cny or Decimal("0.00")
+        elif order.status == OrderStatus.PENDING:
+            row["reserved_t"] += order.quantity_t
+    return list(figures.values())

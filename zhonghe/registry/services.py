@@ -1,4 +1,5 @@
-"""The only writer of ledger tables: projects, issuance, orders, transfers and retirements.
+"""The writer of ledger tables: projects, issuance, orders, transfers and retirements (listings and their
+reservations: registry/listings.py).
 
 Every write runs in one transaction, re-reads the blocks it moves under select_for_update() and appends
 hash-chained ledger entries.
@@ -7,10 +8,12 @@ Lock order (every registry and certificate writer takes row locks in this order,
 writers can only queue, never deadlock):
 
 1. the event row (credits_retire, certificate_issue, certificate_revoke);
-2. the order row (order_confirm, order_reject);
-3. the credit project row;
-4. the project's active blocks, in serial order;
-5. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
+2. the order row (order_confirm, order_reject, order_cancel, orders_expire);
+3. the listing row (order_create, order decisions, listing_update/withdraw); a basket (basket_order) locks
+   several listings, in id order;
+4. the credit project row;
+5. the project's active blocks, in serial order;
+6. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
    ledger appends, keeping the chain linear).
 
 Every select_for_update() that joins related rows names its own table with `of=("self",)`: without it
@@ -32,26 +35,28 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
 from zhonghe.accounts.services import next_number
+from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
-from zhonghe.registry import ledger
+from zhonghe.registry import ledger, listings
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
     CreditType,
     LedgerKind,
+    Listing,
     Order,
     OrderStatus,
     Origin,
     ProductCategory,
     Retirement,
 )
-from zhonghe.registry.serials import MAX_SERIAL, SerialRange
+from zhonghe.registry.serials import MAX_SERIAL, SerialError, SerialRange, format_serial
 
 RETIREMENT_PURPOSE = "大型活动碳中和"
 MAX_QUANTITY_T = 100_000_000
@@ -169,16 +174,17 @@ def _project_by_code(code: str) -> CreditProject:
 
 
 def _idempotent_replay(
-    actor: Actor, key: str, project: CreditProject, quantity_t: int, event: Event | None
+    actor: Actor, key: str, project: CreditProject, quantity_t: int, event: Event | None, listing: Listing | None
 ) -> Order | None:
     """The order an earlier request made with this key, or None; Conflict if it asked for something else."""
     existing = Order.objects.filter(buyer=actor.organization, idempotency_key=key).first()
     if existing is None:
         return None
-    if (existing.project_id, existing.quantity_t, existing.event_id) != (
+    if (existing.project_id, existing.quantity_t, existing.event_id, existing.listing_id) != (
         project.id,
         quantity_t,
         event.id if event else None,
+        listing.id if listing else None,
     ):
         raise Conflict(_("幂等键已用于另一笔订单"), code="idempotency_key_reused")
     return existing
@@ -186,38 +192,61 @@ def _idempotent_replay(
 
 @transaction.atomic
 def order_create(
-    *, actor: Actor, project_code: str, quantity_t: int, event_code: object = None, idempotency_key: str = ""
+    *,
+    actor: Actor,
+    project_code: str = "",
+    quantity_t: int,
+    event_code: object = None,
+    idempotency_key: str = "",
+    listing_code: object = None,
 ) -> Order:
-    """Place an order. A repeated idempotency key returns the first order (or Conflict if it differs)."""
+    """Place an order, on a listing (`listing_code`: its tonnes are reserved now, at its price, until
+    ORDER_HOLD passes) or directly on a project (checked against the seller's unlisted stock at confirmation).
+
+    Refuses more than the listing still offers (Conflict exceeds_listing), a closed or lapsed listing, buying
+    from oneself. A repeated idempotency key returns the first order (or Conflict if it differs).
+    """
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
     key = clean_key(idempotency_key) or None
-    project = _project_by_code(project_code)
+    listing = listings.locked_listing(listing_code) if listing_code else None
+    project = listing.project if listing else _project_by_code(project_code)
+    if listing and project_code and project_code != project.code:
+        raise ValidationFailed(_("挂牌不属于该项目"), fields={"project_code": project_code})
     event = None
     if event_code:
         event = Event.objects.filter(code=parse_code(event_code, "event"), organization=actor.organization).first()
         if event is None:
             raise NotFound(_("活动不存在"))
-    if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event)):
+    if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event, listing)):
         return existing
-    if project.seller_id == actor.organization.id:
+    seller = listing.seller if listing else project.seller
+    if seller.id == actor.organization.id:
         raise Conflict(_("不能向自己购买"), code="self_trade")
+    if listing:
+        listings.check_reservable(listing, quantity_t)
     try:
         with transaction.atomic():
-            return Order.objects.create(
+            order = Order.objects.create(
                 buyer=actor.organization,
-                seller=project.seller,
+                seller=seller,
                 project=project,
+                listing=listing,
                 event=event,
                 quantity_t=quantity_t,
+                unit_price_cny=listing.unit_price_cny if listing else project.unit_price_cny,
+                expires_at=timezone.now() + listings.ORDER_HOLD if listing else None,
                 idempotency_key=key,
                 created_by=actor.user,
             )
     except IntegrityError as exc:
         # A concurrent request with the same key committed first: answer as a replay of it.
-        if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event)):
+        if key and (existing := _idempotent_replay(actor, key, project, quantity_t, event, listing)):
             return existing
         raise Conflict(_("重复提交"), code="duplicate_submission") from exc
+    if listing:
+        listings.reserve(listing, quantity_t)
+    return order
 
 
 def _locked_order_for_seller(actor: Actor, order_code: object) -> Order:
@@ -236,11 +265,21 @@ def _locked_order_for_seller(actor: Actor, order_code: object) -> Order:
 
 @transaction.atomic
 def order_confirm(*, actor: Actor, order_code: object) -> Order:
-    """Seller confirms: the units move from the seller's blocks (front first) to the buyer."""
+    """Seller confirms: the units move from the seller's blocks (front first) to the buyer.
+
+    A listing order turns its reservation into a sale; a direct order may only take the seller's unlisted
+    stock. Refuses an order past its hold deadline (order_expired) and too little stock (insufficient_credits).
+    """
     actor.require(Role.SELLER)
     order = _locked_order_for_seller(actor, order_code)
+    if order.expires_at and order.expires_at < timezone.now():
+        raise Conflict(_("订单已超过保留期限"), code="order_expired")
+    listing = listings.locked_listing(order.listing.code) if order.listing_id else None
     blocks = _locked_active_blocks(order.project, actor.organization)
-    if sum(b.quantity_t for b in blocks) < order.quantity_t:
+    held_t = sum(b.quantity_t for b in blocks)
+    if listing is None:
+        held_t -= listings.earmarked_t(order.project, actor.organization, today=timezone.localdate())
+    if held_t < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
     moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
     for child in moved:
@@ -252,6 +291,10 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
             to_org=order.buyer,
             reference=f"order:{order.code}",
         )
+    if listing is not None:
+        listing.reserved_t -= order.quantity_t
+        listing.sold_t += order.quantity_t
+        listing.save(update_fields=["reserved_t", "sold_t", "updated_at"])
     order.status = OrderStatus.CONFIRMED
     order.decided_at = timezone.now()
     order.save(update_fields=["status", "decided_at"])
@@ -260,13 +303,12 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
 
 @transaction.atomic
 def order_reject(*, actor: Actor, order_code: object, note: str = "") -> Order:
+    """Seller declines a pending order, with a reason; a listing order's reservation is released."""
     actor.require(Role.SELLER)
     order = _locked_order_for_seller(actor, order_code)
-    order.status = OrderStatus.REJECTED
-    order.note = note
-    order.decided_at = timezone.now()
-    order.save(update_fields=["status", "note", "decided_at"])
-    return order
+    if not str(note or "").strip():
+        raise ValidationFailed(_("请填写拒绝理由"), fields={"note": "required"})
+    return listings.release(order, OrderStatus.REJECTED, str(note).strip())
 
 
 @transaction.atomic
@@ -278,17 +320,26 @@ def credits_retire(
     quantity_t: int,
     reason: str,
     idempotency_key: object = "",
+    beneficiary_name: str = "",
+    beneficiary_uscc: str = "",
+    serial_first: int | None = None,
+    serial_last: int | None = None,
 ) -> list[Retirement]:
     """注销 `quantity_t` of the organiser's units against the event's latest frozen inventory.
 
-    Records beneficiary (organiser + USCC), purpose and reason; moves the event to OFFSET once
-    Σ retired ≥ the inventory's required whole tonnes. Raises ValidationFailed, NotFound, Conflict.
+    The units are the front of the organiser's holding, or exactly `serial_first`..`serial_last` (its size
+    must equal `quantity_t`; blocks are split as needed). The beneficiary is the organiser (name + USCC) unless
+    another organisation or person is named (`beneficiary_name`, optional `beneficiary_uscc`, validated).
+    Records purpose and reason; moves the event to OFFSET once Σ offset ≥ the inventory's required whole
+    tonnes. Raises ValidationFailed, NotFound, Conflict (not_accounted, insufficient_credits, serials_not_held).
     A repeated `idempotency_key` returns the first call's retirements: credits are never retired twice.
     """
     actor.require(Role.ORGANISER)
     _check_quantity(quantity_t)
     if not reason.strip():
         raise ValidationFailed(_("请填写注销原因"), fields={"reason": "required"})
+    beneficiary = retirement_beneficiary(actor.organization, beneficiary_name, beneficiary_uscc)
+    serials = _requested_range(serial_first, serial_last, quantity_t)
     event = (
         Event.objects.select_for_update()
         .filter(code=parse_code(event_code, "event"), organization=actor.organization)
@@ -296,28 +347,91 @@ def credits_retire(
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    params = {"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason}
+    if beneficiary_name or beneficiary_uscc or serials:
+        params.update(beneficiary=list(beneficiary), serials=[serial_first, serial_last])
     return run_idempotent(
         organization=actor.organization,
         key=idempotency_key,
         operation="credits_retire",
-        params={"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason},
-        perform=lambda: _retire(actor, event, project_code, quantity_t, reason),
+        params=params,
+        perform=lambda: _retire(actor, event, project_code, quantity_t, reason, beneficiary, serials),
         ref=lambda retirements: ",".join(r.number for r in retirements),
         load=lambda numbers: list(Retirement.objects.filter(number__in=numbers.split(",")).order_by("id")),
     )
 
 
-def _retire(actor: Actor, event: Event, project_code: str, quantity_t: int, reason: str) -> list[Retirement]:
+def retirement_beneficiary(organiser: Organization, name: object, uscc: object) -> tuple[str, str]:
+    """(name, USCC) of whom a retirement is for: the organiser by default, else the named organisation or
+    person (≤ 200 characters) with an optional USCC, which must pass GB 32100-2015's checks."""
+    name_text, uscc_text = str(name or "").strip(), str(uscc or "").strip()
+    if not name_text:
+        if uscc_text:
+            raise ValidationFailed(
+                _("填写统一社会信用代码时请同时填写受益方名称"), fields={"beneficiary_name": "required"}
+            )
+        return organiser.name, organiser.uscc or ""
+    if len(name_text) > 200:
+        raise ValidationFailed(_("受益方名称不能超过200个字符"), fields={"beneficiary_name": name_text[:20]})
+    if uscc_text:
+        try:
+            uscc_text = validate_uscc(uscc_text)
+        except InvalidUSCC as exc:
+            raise ValidationFailed(_("受益方的统一社会信用代码无效"), fields={"beneficiary_uscc": str(exc)}) from exc
+    return name_text, uscc_text
+
+
+def _requested_range(first: object, last: object, quantity_t: int) -> SerialRange | None:
+    if first is None and last is None:
+        return None
+    try:
+        serials = SerialRange(first, last)  # type: ignore[arg-type]
+    except SerialError as exc:
+        raise ValidationFailed(_("序列号范围无效"), fields={"serial_first": exc.message}) from exc
+    if serials.quantity != quantity_t:
+        raise ValidationFailed(
+            _("序列号范围含%(n)d吨，与注销数量不符") % {"n": serials.quantity}, fields={"quantity_t": quantity_t}
+        )
+    return serials
+
+
+def _take_for_retirement(
+    actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
+) -> list[CreditBlock]:
+    blocks = _locked_active_blocks(project, actor.organization)
+    # Tonnes the organisation promised to its own listings are not its to retire.
+    promised_t = listings.earmarked_t(project, actor.organization, today=timezone.localdate())
+    if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
+        raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
+    if serials is None:
+        return ledger.take_from_blocks(
+            blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
+        )
+    taken = ledger.take_range(blocks, serials, new_holder=actor.organization, new_status=BlockStatus.RETIRED)
+    if taken is None:
+        raise Conflict(
+            _("本单位未持有序列号%(a)s至%(b)s的全部减排量")
+            % {"a": format_serial(project.code, serials.first), "b": format_serial(project.code, serials.last)},
+            code="serials_not_held",
+            fields={"serial_first": serials.first, "serial_last": serials.last},
+        )
+    return taken
+
+
+def _retire(
+    actor: Actor,
+    event: Event,
+    project_code: str,
+    quantity_t: int,
+    reason: str,
+    beneficiary: tuple[str, str],
+    serials: SerialRange | None,
+) -> list[Retirement]:
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
     inventory = event.inventories.order_by("-version").first()
     project = _project_by_code(project_code)
-    blocks = _locked_active_blocks(project, actor.organization)
-    if sum(b.quantity_t for b in blocks) < quantity_t:
-        raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
-    retired_blocks = ledger.take_from_blocks(
-        blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
-    )
+    retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
     retirements = []
     for block in retired_blocks:
         retirement = Retirement.objects.create(
@@ -326,8 +440,8 @@ def _retire(actor: Actor, event: Event, project_code: str, quantity_t: int, reas
             inventory=inventory,
             block=block,
             quantity_t=block.quantity_t,
-            beneficiary_name=actor.organization.name,
-            beneficiary_uscc=actor.organization.uscc or "",
+            beneficiary_name=beneficiary[0],
+            beneficiary_uscc=beneficiary[1],
             purpose=f"{RETIREMENT_PURPOSE}：{event.name}",
             reason=reason.strip(),
             actor=actor.user,

@@ -1,13 +1,18 @@
-"""Offsetting from the event page: order credits for the event, retire held credits against it."""
+"""Offsetting from the event page: order credits for the event (one by one or as the proposed basket), retire
+held credits against it."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+import uuid
+from decimal import Decimal
 
-from zhonghe.lib.errors import ApplicationError
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhonghe.lib.errors import ApplicationError, ValidationFailed
+from zhonghe.registry.basket import basket_deviations, basket_for_event, basket_order
 from zhonghe.registry.services import credits_retire, order_create
 from zhonghe.web.access import apply_error, member_view
 from zhonghe.web.pages import Bound, event_detail_page
@@ -52,3 +57,58 @@ def event_retire(request, code):
             messages.success(request, _("已注销减排量，注销编号：%(n)s") % {"n": numbers})
             return redirect(event_url(code, anchor="offset"))
     return render_event(request, ctx, status, _("注销未完成，请检查标出的字段"))
+
+
+def _show_quantities(ctx: dict, edited: dict[str, int]) -> None:
+    """Each input shows the edited quantity when re-rendering a POST, else the proposal's (0 if not proposed)."""
+    proposed = {str(row["listing"].code): row for row in ctx["lines"]}
+    for row in ctx["lines"]:
+        row["edit_q"] = edited.get(str(row["listing"].code), row["quantity_t"])
+    for listing in ctx["offers"]:
+        listing.in_basket = str(listing.code) in proposed
+        listing.edit_q = edited.get(str(listing.code), 0)
+
+
+def _basket_lines(request) -> list[dict]:
+    """The posted quantities, one `q-<listing code>` field per listing (listings sold out since are kept, so a
+    resubmitted form replays its first result instead of asking for something else)."""
+    lines = []
+    for name, raw in request.POST.items():
+        if not name.startswith("q-"):
+            continue
+        try:
+            quantity = int(raw.strip() or "0")
+        except ValueError:
+            quantity = -1  # refused by the service with a clear message
+        lines.append({"listing_code": name[2:], "quantity_t": quantity})
+    return lines
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def event_basket(request, code):
+    """The proposed basket (GET, `?buffer_pct=`); POST orders the (possibly edited) basket in one step. Leaving
+    the plan's order shows the warnings and needs the acknowledgement box before anything is ordered."""
+    buffer_pct = request.POST.get("buffer_pct") if request.method == "POST" else request.GET.get("buffer_pct", "0")
+    try:
+        ctx = basket_for_event(request.actor, code, buffer_pct=buffer_pct)
+    except ValidationFailed as exc:
+        ctx = {**basket_for_event(request.actor, code), "error": exc.message}
+        return render(request, "web/basket.html", ctx, status=exc.http_status)
+    ctx["token"] = request.POST.get("token") or uuid.uuid4().hex
+    lines = _basket_lines(request) if request.method == "POST" else []
+    _show_quantities(ctx, {x["listing_code"]: x["quantity_t"] for x in lines})
+    if request.method == "GET":
+        return render(request, "web/basket.html", ctx)
+    try:
+        ctx["warnings"] = basket_deviations(request.actor, lines)
+        if ctx["warnings"] and not request.POST.get("acknowledge"):
+            return render(request, "web/basket.html", ctx)
+        orders = basket_order(actor=request.actor, event_code=code, lines=lines, idempotency_key=ctx["token"])
+    except ApplicationError as exc:
+        return render(request, "web/basket.html", {**ctx, "error": exc.message}, status=exc.http_status)
+    total = sum((o.total_cny or 0 for o in orders), Decimal("0.00"))
+    messages.success(
+        request, _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认") % {"n": len(orders), "total": total}
+    )
+    return redirect(event_url(code, anchor="offset"))

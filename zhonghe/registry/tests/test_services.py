@@ -584,7 +584,7 @@ def test_audit_is_clean_after_a_busy_day(actors, project, accounted):
     _retire(actors, accounted, project, 12)
     _retire(actors, accounted, project, 3)
     order = order_create(actor=actors.outsider, project_code=project.code, quantity_t=10)
-    order_reject(actor=actors.seller, order_code=order.code)
+    order_reject(actor=actors.seller, order_code=order.code, note="买方改期")
     assert audit_registry() == []
     issued = LedgerEntry.objects.filter(kind="issue").aggregate(s=Sum("quantity_t"))["s"]
     live = CreditBlock.objects.exclude(status="superseded").aggregate(s=Sum("quantity_t"))["s"]
