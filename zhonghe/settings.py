@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhonghe.events",
     "zhonghe.footprints",
     "zhonghe.registry",
+    "zhonghe.evaluations",
     "zhonghe.certificates",
     "zhonghe.api",
     "zhonghe.web",

@@ -1,6 +1,6 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop < events < footprints < registry < certificates < api, web, supervision < demo
+engine, lib < data < accounts < interop < events < footprints < registry < evaluations < certificates < api, web, supervision < demo
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ RANK = {
     "events": 4,
     "footprints": 5,
     "registry": 6,
-    "certificates": 7,
-    "api": 8,
-    "web": 8,
-    "supervision": 8,
-    "demo": 9,
+    "evaluations": 7,
+    "certificates": 8,
+    "api": 9,
+    "web": 9,
+    "supervision": 9,
+    "demo": 10,
 }
 
 
