@@ -1,4 +1,5 @@
-"""Certificate issue and revoke. Issue is gated on Σ retired ≥ required whole tonnes (R3)."""
+"""Certificate issue and revoke. Issue is gated on a frozen inventory, Σ cancelled ≥ required whole tonnes (R3)
+and an accepted evaluation."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.models import Certificate, CertificateStatus
 from zhonghe.certificates.signing import canonical_payload, sign_canonical
 from zhonghe.data.districts import district_by_code
+from zhonghe.evaluations.offsets import offset_covered_t
+from zhonghe.evaluations.selectors import evaluation_accepted_for
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.footprints.models import InventoryVersion
@@ -90,9 +93,35 @@ def build_payload(
     }
 
 
+def _issuable(event: Event):
+    """(inventory, evaluation) when every precondition holds, else Conflict naming the first one missing:
+    a frozen inventory, cancelled tonnes ≥ its required offset, and an accepted evaluation of that version."""
+    inventory = event.inventories.order_by("-version").first()
+    if inventory is None:
+        raise Conflict(_("尚未冻结核算结果，不能颁发证书"), code="no_inventory")
+    covered_t = offset_covered_t(event)
+    if covered_t < inventory.required_offset_t:
+        raise Conflict(
+            _("注销量（%(r)s吨）少于排放量（%(n)s吨），不能颁发证书")
+            % {"r": covered_t, "n": inventory.required_offset_t},
+            code="insufficient_offset",
+        )
+    evaluation = evaluation_accepted_for(event, inventory)
+    if evaluation is None:
+        raise Conflict(_("碳中和评价尚未被生态环境局受理，不能颁发证书"), code="evaluation_not_accepted")
+    if event.status != Status.ACCEPTED:
+        raise Conflict(_("当前状态不能颁发证书"), code="illegal_transition")
+    return inventory, evaluation
+
+
 @transaction.atomic
 def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
-    """Sign and store the certificate. Refuses unless the event is OFFSET and Σ retired ≥ required_offset_t."""
+    """Sign and store the certificate (R3, R8).
+
+    Refuses (Conflict, nothing written) without a frozen inventory, while offset_covered_t < required_offset_t,
+    without an accepted evaluation of the latest inventory, or outside ACCEPTED. Completion after the deadline
+    is issued with `late` set.
+    """
     actor.require(Role.ORGANISER)
     event = (
         Event.objects.select_for_update(of=("self",))  # lock order: registry/services.py
@@ -102,17 +131,8 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     )
     if event is None:
         raise NotFound(_("活动不存在"))
-    inventory = event.inventories.order_by("-version").first()
+    inventory, evaluation = _issuable(event)
     retirements = list(Retirement.objects.filter(event=event).select_related("block__project").order_by("id"))
-    retired_t = sum(r.quantity_t for r in retirements)
-    if inventory is None or retired_t < inventory.required_offset_t:
-        raise Conflict(
-            _("注销量（%(r)s吨）少于排放量（%(n)s吨），不能颁发证书")
-            % {"r": retired_t, "n": inventory.required_offset_t if inventory else "—"},
-            code="insufficient_offset",
-        )
-    if event.status != Status.OFFSET:
-        raise Conflict(_("当前状态不能颁发证书"), code="illegal_transition")
     key, key_id = signing_key()
     number = f"ZH-{timezone.localdate().year}-{next_number('certificate'):06d}"
     now = timezone.now().replace(microsecond=0)
@@ -136,6 +156,8 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
         signature=sign_canonical(canonical, key),
         key_id=key_id,
         issued_at=now,
+        evaluation=evaluation,
+        late=event.deadline is not None and timezone.localdate() > event.deadline,
     )
     workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
     return certificate
