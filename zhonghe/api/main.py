@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from zhonghe.api import (
     activities,
     certificates,
+    evaluations,
     events,
     factor_releases,
     inventories,
@@ -32,5 +33,17 @@ api = NinjaAPI(
 )
 install_handlers(api)
 
-for module in (keys, ledger, certificates, me, events, activities, inventories, market, retirements, factor_releases):
+for module in (
+    keys,
+    ledger,
+    certificates,
+    me,
+    events,
+    activities,
+    inventories,
+    market,
+    retirements,
+    factor_releases,
+    evaluations,
+):
     api.add_router("/", module.router)
