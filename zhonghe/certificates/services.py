@@ -23,6 +23,7 @@ from zhonghe.evaluations.selectors import evaluation_accepted_for
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.footprints.models import InventoryVersion
+from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.models import Retirement
@@ -115,12 +116,13 @@ def _issuable(event: Event):
 
 
 @transaction.atomic
-def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
+def certificate_issue(*, actor: Actor, event_code: object, idempotency_key: object = "") -> Certificate:
     """Sign and store the certificate (R3, R8).
 
     Refuses (Conflict, nothing written) without a frozen inventory, while offset_covered_t < required_offset_t,
     without an accepted evaluation of the latest inventory, or outside ACCEPTED. Completion after the deadline
-    is issued with `late` set.
+    is issued with `late` set. A repeated `idempotency_key` (the page's one-time token) returns the certificate
+    first issued with it, so a double click issues once.
     """
     actor.require(Role.ORGANISER)
     event = (
@@ -131,6 +133,18 @@ def certificate_issue(*, actor: Actor, event_code: object) -> Certificate:
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    return run_idempotent(
+        organization=actor.organization,
+        key=idempotency_key,
+        operation="certificate_issue",
+        params={"event": str(event.code)},
+        perform=lambda: _issue(actor, event),
+        ref=lambda certificate: certificate.number,
+        load=lambda number: Certificate.objects.get(number=number),
+    )
+
+
+def _issue(actor: Actor, event: Event) -> Certificate:
     inventory, evaluation = _issuable(event)
     retirements = list(Retirement.objects.filter(event=event).select_related("block__project").order_by("id"))
     key, key_id = signing_key()

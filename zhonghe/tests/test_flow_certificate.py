@@ -1,4 +1,4 @@
-"""Flow, the whole chain: apply → plan → account → buy → retire → evaluation → certificate → public verification → revoke.
+"""Flow, the whole chain: apply → plan → account → buy → retire → evaluation → certificate → verification → revoke.
 
 Through the services only (the API flow is test_flow_api.py), with the clock moved to each phase.
 """

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.registry.services import order_confirm, order_create, order_reject
-from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.forms import RejectForm
 from zhonghe.web.pages import market_page, orders_page
 
@@ -46,6 +46,9 @@ def order_decide(request, order_code, decision):
         raise Http404(decision)
     form = RejectForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if decision == "confirm" and not confirmed(request):
+        ctx = {**orders_page(request.actor), "reject_form": form, "error": _("请勾选确认后再提交")}
+        return render(request, "web/orders.html", ctx, status=422)
     try:
         if decision == "confirm":
             order_confirm(actor=request.actor, order_code=order_code)

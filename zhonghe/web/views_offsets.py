@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.registry.services import credits_retire, order_create
-from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.pages import Bound, event_detail_page
 from zhonghe.web.views_events import event_url, render_event
 
@@ -42,7 +42,10 @@ def event_order(request, code):
 def event_retire(request, code):
     ctx = event_detail_page(request.actor, code, bound=Bound("retire", request.POST))
     form, status = ctx["bound_form"], 422
-    if form.is_valid():
+    if not confirmed(request):
+        form.is_valid()
+        form.add_error(None, _("请勾选确认后再提交"))
+    elif form.is_valid():
         try:
             retirements = credits_retire(actor=request.actor, event_code=code, **form.cleaned_data)
         except ApplicationError as exc:
