@@ -3,7 +3,8 @@ and an accepted evaluation."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -16,8 +17,9 @@ from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
 from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.models import Certificate, CertificateStatus
-from zhonghe.certificates.signing import canonical_payload, sign_canonical
+from zhonghe.certificates.signing import canonical_jcs, sign_canonical
 from zhonghe.data.districts import district_by_code
+from zhonghe.evaluations.models import Evaluation
 from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.evaluations.selectors import evaluation_accepted_for
 from zhonghe.events import workflow
@@ -30,7 +32,10 @@ from zhonghe.registry.models import Retirement
 from zhonghe.registry.selectors import ledger_head
 from zhonghe.registry.serials import format_serial
 
-PAYLOAD_SCHEMA = "zhonghe.certificate/2"  # /2 added "ledger_head"
+# /2 added "ledger_head"; /3 is RFC 8785 (JCS) canonical and adds the factor release hash, the evaluation,
+# the Beijing issue time and the late flag. Older certificates keep their own schema and canonical text.
+PAYLOAD_SCHEMA = "zhonghe.certificate/3"
+BEIJING = ZoneInfo("Asia/Shanghai")
 REVOKE_REASON_MAX_CHARS = 500
 
 
@@ -44,9 +49,11 @@ def build_payload(
     event: Event,
     inventory: InventoryVersion,
     retirements: list[Retirement],
-    issued_at: str,
+    issued_at: datetime,
     key_id: str,
     head: dict,
+    evaluation: Evaluation,
+    late: bool,
 ) -> dict:
     """The signed statement: binds event, organiser, inventory hash, the exact retired serial ranges, and the
     ledger head at issue time ({"hash", "entries"}), which anchors the retirements in the hash chain."""
@@ -69,6 +76,7 @@ def build_payload(
             "hash": inventory.data_hash,
             "factor_release": inventory.release_code,
             "method_version": inventory.method_version,
+            "factor_release_hash": inventory.release_hash,
             "total_t_co2e": str(inventory.total_t_co2e),
         },
         "offsets": {
@@ -88,10 +96,25 @@ def build_payload(
                 for r in retirements
             ],
         },
+        "evaluation": {
+            "mode": evaluation.mode,
+            "verifier": {"name": evaluation.verifier.name, "uscc": evaluation.verifier.uscc or ""}
+            if evaluation.verifier
+            else None,
+            "conclusion_digest": evaluation.conclusion_digest,
+            "concluded_at": _utc(evaluation.concluded_at),
+            "accepted_at": _utc(evaluation.accepted_at),
+        },
+        "completed_late": late,
         "ledger_head": {"hash": head["hash"], "entries": head["entries"]},
-        "issued_at": issued_at,
+        "issued_at": _utc(issued_at),
+        "issued_at_beijing": issued_at.astimezone(BEIJING).replace(microsecond=0).isoformat(),
         "key_id": key_id,
     }
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def _issuable(event: Event):
@@ -150,17 +173,19 @@ def _issue(actor: Actor, event: Event) -> Certificate:
     key, key_id = signing_key()
     number = f"ZH-{timezone.localdate().year}-{next_number('certificate'):06d}"
     now = timezone.now().replace(microsecond=0)
-    issued_at = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    late = event.deadline is not None and timezone.localdate() > event.deadline
     payload = build_payload(
         number=number,
         event=event,
         inventory=inventory,
         retirements=retirements,
-        issued_at=issued_at,
+        issued_at=now,
         key_id=key_id,
         head=ledger_head(),
+        evaluation=evaluation,
+        late=late,
     )
-    canonical = canonical_payload(payload)
+    canonical = canonical_jcs(payload)
     certificate = Certificate.objects.create(
         number=number,
         event=event,
@@ -171,7 +196,7 @@ def _issue(actor: Actor, event: Event) -> Certificate:
         key_id=key_id,
         issued_at=now,
         evaluation=evaluation,
-        late=event.deadline is not None and timezone.localdate() > event.deadline,
+        late=late,
     )
     workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
     return certificate

@@ -12,7 +12,13 @@ from django.db import connection
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
 from zhonghe.certificates.services import PAYLOAD_SCHEMA, certificate_issue, certificate_revoke, verify_url
-from zhonghe.certificates.signing import canonical_payload, key_id_for, load_public_key_pem, verify_canonical
+from zhonghe.certificates.signing import (
+    canonical_jcs,
+    canonical_payload,
+    key_id_for,
+    load_public_key_pem,
+    verify_canonical,
+)
 from zhonghe.evaluations.tests.builders import accepted_evaluation, concluded_evaluation
 from zhonghe.events.models import Event, Status
 from zhonghe.footprints.services import activity_delete, inventory_freeze
@@ -201,6 +207,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
     assert certificate.status == CertificateStatus.VALID
     assert certificate.issued_at == ISSUE_AT.replace(microsecond=0)
     assert certificate.inventory == inventory
+    evaluation = certificate.evaluation
     org = actors.orgs.organiser
     payload = certificate.payload
     assert payload == {
@@ -220,6 +227,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
             "version": 1,
             "hash": inventory.data_hash,
             "factor_release": "CQ-2025",
+            "factor_release_hash": inventory.release_hash,
             "method_version": inventory.method_version,
             "total_t_co2e": "12.836",
         },
@@ -242,12 +250,22 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
         },
         # issue, transfer, two retirements: the head after the last of them
         "ledger_head": {"hash": LedgerEntry.objects.get(seq=4).entry_hash, "entries": 4},
+        "evaluation": {
+            "mode": "third_party",
+            "verifier": {"name": actors.orgs.verifier.name, "uscc": actors.orgs.verifier.uscc},
+            "conclusion_digest": evaluation.conclusion_digest,
+            "concluded_at": evaluation.concluded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "accepted_at": evaluation.accepted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "completed_late": False,
         "issued_at": "2027-03-28T01:30:15Z",  # 09:30:15 in Chongqing, to the second, in UTC
+        "issued_at_beijing": "2027-03-28T09:30:15+08:00",
         "key_id": certificate.key_id,
     }
+    assert len(evaluation.conclusion_digest) == 64
     assert not LedgerEntry.objects.filter(seq=5).exists()
     assert payload["offsets"]["retirements"][0]["serial_first"] == "CQCER-2025-0007-000000001"
-    assert certificate.payload_canonical == canonical_payload(payload)
+    assert certificate.payload_canonical == canonical_jcs(payload) == canonical_payload(payload)  # ASCII keys
     assert json.loads(certificate.payload_canonical) == payload
 
 
