@@ -1,9 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from zhonghe.api.errors import not_found_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("zhonghe.api.urls")),
+    re_path(r"^api(/.*)?$", not_found_view),  # anything else under /api/: the JSON 404 envelope
     path("verify/", include("zhonghe.certificates.urls")),
     path("admin/", admin.site.urls),
     path("", include("zhonghe.web.urls")),

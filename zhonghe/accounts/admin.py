@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from zhonghe.accounts.admin_service import ServiceAdmin
+from zhonghe.accounts.admin_service import CleanTextAdmin, ServiceAdmin
 from zhonghe.accounts.models import Membership, Organization, OrgKind, OrgLevel, Role, User
 from zhonghe.accounts.services import organization_create
 from zhonghe.data.districts import district_choices
@@ -11,13 +11,13 @@ from zhonghe.data.districts import district_choices
 BLANK = [("", "---------")]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CleanTextAdmin, admin.TabularInline):
     model = Membership
     extra = 0
 
 
 @admin.register(User)
-class ZhongheUserAdmin(UserAdmin):
+class ZhongheUserAdmin(CleanTextAdmin, UserAdmin):
     inlines = [MembershipInline]
     fieldsets = UserAdmin.fieldsets + (("Zhonghe", {"fields": ("display_name",)}),)
 

@@ -23,6 +23,7 @@ from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.selectors import actor_for_user
 from zhonghe.lib import errors
 from zhonghe.lib.admin_readonly import ReadOnlyAdmin
+from zhonghe.lib.text import TextValidator, guard_form_fields
 
 Run = Callable[[Actor, dict[str, Any]], HttpResponse]
 
@@ -37,6 +38,16 @@ def show_refusal(form: forms.Form, exc: errors.ApplicationError) -> None:
         if field in form.fields:
             form.add_error(field, value if _is_message(value) else exc.message)
     form.add_error(None, exc.message)
+
+
+class CleanTextAdmin:
+    """ModelAdmin/inline mixin: lib/text.py's rule on every text field of the admin's model forms."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.CharField):
+            field.validators.append(TextValidator(multiline=isinstance(field.widget, forms.Textarea)))
+        return field
 
 
 class ServiceAdmin(ReadOnlyAdmin):
@@ -76,6 +87,7 @@ class ServiceAdmin(ReadOnlyAdmin):
     ) -> HttpResponse:
         """GET shows the form; a valid POST runs `run(actor, cleaned_data)`, which returns the success response."""
         form = form_class(request.POST if request.method == "POST" else None)
+        guard_form_fields(form)  # lib/text.py: no control characters in any text field
         status = 200
         if request.method == "POST":
             status = 422

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.schemas import created_or_replayed, created_responses, decimal_in, decimal_out, responses
@@ -38,7 +38,7 @@ class ActivityIn(Schema):
     place_kind: Literal["airport", "city", ""] = ""
     origin: str = Field("", max_length=60)
     destination: str = Field("", max_length=60)
-    round_trip: bool = False
+    round_trip: StrictBool = False  # a JSON boolean, as documented (not 0/1)
 
 
 class ActivityOut(Schema):

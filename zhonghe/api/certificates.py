@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhonghe.api.auth import actor_of
-from zhonghe.api.schemas import responses
+from zhonghe.api.schemas import ErrorOut, responses
 from zhonghe.certificates import selectors as certificate_selectors
 from zhonghe.certificates import services as certificate_services
 from zhonghe.certificates.models import Certificate
@@ -77,8 +77,25 @@ class CertificateDetail(Schema):
         return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("certificates:pdf", args=[obj.number])
 
 
-@router.get("/certificates", response=list[CertificateItem], auth=None, summary="Issued certificates (public)")
-@paginate(PageNumberPagination, page_size=20)
+MAX_PAGE = 100_000  # 2 million certificates at 20 a page; beyond it is a 422, never a database overflow (500)
+MAX_PAGE_SIZE = 100
+
+
+class BoundedPages(PageNumberPagination):
+    """ninja's page-number pagination with the bounds stated in the document (page ≤ MAX_PAGE)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get(
+    "/certificates",
+    response={200: list[CertificateItem], 422: ErrorOut},
+    auth=None,
+    summary="Issued certificates (public); a page past the last is empty",
+)
+@paginate(BoundedPages, page_size=20, max_page_size=MAX_PAGE_SIZE)
 def list_certificates(request: HttpRequest):
     return certificate_selectors.certificate_public_list()
 
@@ -92,7 +109,7 @@ def get_certificate(request: HttpRequest, number: str):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(..., max_length=2000)
+    reason: str = Field(..., min_length=1, max_length=certificate_services.REVOKE_REASON_MAX_CHARS)
 
 
 @router.post(

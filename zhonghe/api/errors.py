@@ -7,10 +7,13 @@ URL — leaves the API in this shape, so scripts branch on `code` and never pars
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -99,6 +102,22 @@ def install_handlers(api: NinjaAPI) -> None:
         return render(request, 500, envelope("server_error", _("服务器内部错误")))
 
 
+@csrf_exempt  # any method: a POST to an unknown URL is a 404 envelope, not the HTML CSRF page
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Unknown URLs under /api/v1/ answer with the envelope too, not Django's HTML page."""
+    """Unknown URLs under /api/ answer with the envelope too, not Django's HTML page."""
     return JsonResponse(envelope("not_found", _("未找到")), status=404)
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a ninja path view: its plain-text 405 becomes the envelope (the Allow header is kept)."""
+
+    @wraps(view)  # keeps csrf_exempt and the rest of the view's attributes
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(envelope("method_not_allowed", _("不支持该请求方法")), status=405)
+            response["Allow"] = allowed
+        return response
+
+    return wrapper

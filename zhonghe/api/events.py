@@ -8,14 +8,15 @@ from uuid import UUID
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Header, Router, Schema
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.footprint_schemas import InventorySummary, PlanOut, PlanSummary
 from zhonghe.api.schemas import NoteIn, created_or_replayed, created_responses, decimal_in, decimal_out, responses
+from zhonghe.data.districts import all_districts
 from zhonghe.events import services as event_services
 from zhonghe.events import workflow
-from zhonghe.events.models import Event
+from zhonghe.events.models import Event, EventKind
 from zhonghe.events.selectors import event_get, event_list_for_actor, transitions_for_event
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
@@ -23,19 +24,22 @@ from zhonghe.footprints.selectors import inventory_latest
 router = Router(tags=["events"])
 
 AreaM2, AreaM2Out = decimal_in(max_digits=12, decimal_places=2), decimal_out(2)
+KINDS = {"enum": list(EventKind.values)}
+DISTRICTS = {"enum": [d.adcode for d in all_districts()]}
 
 
 class EventIn(Schema):
-    name: str = Field(max_length=200)
-    kind: str = Field(description="meeting, forum, sports, exhibition or performance")
+    # The document states the service's checks (events/services.py): enum, range, window.
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(description="meeting, forum, sports, exhibition or performance", json_schema_extra=KINDS)
     meeting_class: StrictInt | None = Field(None, ge=1, le=4)
-    chengyu_meeting: bool = False
-    expected_participants: StrictInt
+    chengyu_meeting: StrictBool = False
+    expected_participants: StrictInt = Field(ge=1, le=event_services.MAX_PARTICIPANTS)
     area_m2: AreaM2 | None = None
-    venue_district: str = Field(description="Chongqing district adcode, e.g. 500103")
+    venue_district: str = Field(description="Chongqing district adcode, e.g. 500103", json_schema_extra=DISTRICTS)
     venue_address: str = Field("", max_length=300)
-    start_date: date
-    end_date: date
+    start_date: date = Field(description=f"from {event_services.EARLIEST_DATE.isoformat()}")
+    end_date: date = Field(description=f"until {event_services.LATEST_DATE.isoformat()}, not before start_date")
 
 
 class OrganizationRef(Schema):
@@ -89,7 +93,7 @@ class EventDetail(EventOut):
 
 
 class PlanIn(Schema):
-    boundary: str = Field(max_length=20000)
+    boundary: str = Field(min_length=1, max_length=20000)
     reduction_measures: str = Field("", max_length=20000)
     offset_plan: str = Field("", max_length=20000)
 

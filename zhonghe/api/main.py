@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from zhonghe.api import (
@@ -19,8 +21,15 @@ from zhonghe.api import (
 )
 from zhonghe.api.auth import AUTH
 from zhonghe.api.errors import install_handlers
+from zhonghe.api.text_guard import document_text_rule, refuse_control_characters
 
-api = NinjaAPI(
+
+class ZhongheAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_text_rule(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ZhongheAPI(
     title="Zhonghe API",
     version="1",
     description=(
@@ -32,6 +41,7 @@ api = NinjaAPI(
     auth=AUTH,
 )
 install_handlers(api)
+api.add_decorator(refuse_control_characters)  # lib/text.py's rule on every operation's input
 
 for module in (
     keys,

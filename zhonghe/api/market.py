@@ -44,7 +44,7 @@ class HoldingOut(Schema):
 
 class OrderIn(Schema):
     project_code: str = Field(max_length=40)
-    quantity_t: StrictInt
+    quantity_t: StrictInt = Field(ge=1, le=registry_services.MAX_QUANTITY_T)
     event_code: str | None = Field(None, max_length=60)
 
 

@@ -21,8 +21,8 @@ router = Router(tags=["retirements"])
 
 class RetirementIn(Schema):
     project_code: str = Field(max_length=40)
-    quantity_t: StrictInt
-    reason: str = Field(max_length=2000)
+    quantity_t: StrictInt = Field(ge=1, le=registry_services.MAX_QUANTITY_T)
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class ProjectRef(Schema):

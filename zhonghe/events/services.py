@@ -23,6 +23,19 @@ from zhonghe.lib.ids import parse_code
 
 MAX_PARTICIPANTS = 10_000_000
 MAX_AREA_M2 = Decimal("100000000")
+# A sane window for event dates: the platform serves events of this century (a date of 9999-12-31 would also
+# overflow the completion deadline). Both ends are inclusive.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _date_window_errors(start: date, end: date) -> dict[str, str]:
+    errors = {}
+    if start < EARLIEST_DATE:
+        errors["start_date"] = _("开始日期不能早于%(d)s") % {"d": EARLIEST_DATE.isoformat()}
+    if end > LATEST_DATE:
+        errors["end_date"] = _("结束日期不能晚于%(d)s") % {"d": LATEST_DATE.isoformat()}
+    return errors
 
 
 def _clean_event_fields(fields: dict) -> dict:
@@ -64,6 +77,8 @@ def _clean_event_fields(fields: dict) -> dict:
         errors["start_date"] = _("请填写开始和结束日期")
     elif end < start:
         errors["end_date"] = _("结束日期不能早于开始日期")
+    else:
+        errors.update(_date_window_errors(start, end))
     if errors:
         raise ValidationFailed(_("活动信息有误，请检查标出的字段"), fields=errors)
     return {
@@ -136,6 +151,8 @@ def event_submit(*, actor: Actor, code) -> Event:
     """Apply: decide the obligation from the jurisdiction's rule data and fix the completion deadline."""
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)
+    if window_errors := _date_window_errors(event.start_date, event.end_date):  # a draft from before the rule
+        raise ValidationFailed(_("活动信息有误，请检查标出的字段"), fields=window_errors)
     org = actor.organization
     facts = EventFacts(
         kind=event.kind,

@@ -9,14 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhonghe.data.districts import district_choices
 from zhonghe.events.models import ActivityCategory, EventKind, MeetingClass, PlaceKind
+from zhonghe.lib.text import guard_form_fields
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
 class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes and a data-testid to every widget."""
+    """Adds Bootstrap classes and a data-testid to every widget, and lib/text.py's rule to every text field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        guard_form_fields(self)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -25,6 +25,7 @@ from zhonghe.events.selectors import activities_for_event, event_get, event_list
 from zhonghe.events.workflow import allowed_actions
 from zhonghe.footprints.selectors import inventory_latest
 from zhonghe.footprints.services import STAGE_OPEN, current_release
+from zhonghe.lib.errors import PermissionDenied
 from zhonghe.registry.models import OrderStatus
 from zhonghe.registry.selectors import (
     holdings_for_org,
@@ -209,6 +210,8 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
     else:
         ctx.update(_progress(event, inventory))
     ctx.update(event_evaluation_block(actor, event, inventory, can_edit=can_edit))
+    if bound.key and bound.form is None:  # a form this page does not offer to this actor (e.g. the bureau's retire)
+        raise PermissionDenied(_("当前账号不能使用此表单"))
     ctx["bound_form"] = bound.form
     return ctx
 

@@ -159,3 +159,42 @@ def test_a_retired_configured_key_signs_nothing(actors, key_file, settings):
     SigningKey.objects.filter(key_id=key_id).update(status="retired")
     with pytest.raises(keys.SigningUnavailable):
         keys.signing_key()
+
+
+def test_on_a_fresh_production_machine_init_makes_the_key_the_startup_check_asks_for(tmp_path):
+    """A real `manage.py` run (DEBUG off, empty var dir): `check` refuses, `signing_key init` creates the key."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "test", "ZHONGHE_VAR_DIR": str(tmp_path)}
+    for name in ("DATABASE_URL", "ZHONGHE_SIGNING_KEY", "ZHONGHE_SIGNING_KEY_FILE", "ZHONGHE_SQLITE_PATH"):
+        env.pop(name, None)
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    refused = manage("check")
+    assert refused.returncode != 0 and "zhonghe.E002" in refused.stderr
+    made = manage("signing_key", "init")
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "signing_key.pem").exists() and "not yet published" in made.stdout
+    assert manage("check").returncode == 0
+
+
+def test_init_before_migrate_writes_the_key_and_publishes_it_later(key_file, monkeypatch):
+    from django.db import DatabaseError
+
+    def no_table(key):
+        raise DatabaseError("no such table: certificates_signingkey")
+
+    monkeypatch.setattr(keys, "publish", no_table)
+    assert "not yet published" in run("init")
+    assert key_file.exists() and SigningKey.objects.count() == 0
+    monkeypatch.undo()
+    _key, key_id = keys.signing_key()  # first use publishes it
+    assert list(SigningKey.objects.values_list("key_id", flat=True)) == [key_id]
