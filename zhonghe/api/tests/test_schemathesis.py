@@ -44,7 +44,20 @@ CHECKS = [
 
 
 @pytest.fixture
-def world(actors):
+def keep_test_connection():
+    """Like Django's test client: a finished request must not close the test's connection (its transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(actors, keep_test_connection):
     """Headers of an organiser key, and the real path parameters positive requests use."""
     project = project_with_credits(actors, 1000)
     certified, _inventory = accounted_event(actors.organiser, name="已颁证的活动")
