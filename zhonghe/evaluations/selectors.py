@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
@@ -28,7 +28,7 @@ def evaluation_tasks_for_verifier(actor: Actor) -> QuerySet[Evaluation]:
     return (
         Evaluation.objects.select_related("event", "event__organization")
         .filter(verifier=actor.organization)
-        .order_by("accepted_at", "-id")
+        .order_by(F("accepted_at").asc(nulls_first=True), "-id")  # NULL (not yet accepted) first on every DB
     )
 
 

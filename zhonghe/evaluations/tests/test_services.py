@@ -305,3 +305,15 @@ def test_bureau_returns_with_reasons_then_accepts(actors, offset):
         "accept_evaluation",
     ]
     assert FindingStatus.OPEN  # the enum stays importable for the API schemas
+
+
+def test_the_verifiers_task_list_puts_open_tasks_first(actors, project, offset):
+    from zhonghe.evaluations.selectors import evaluation_tasks_for_verifier
+    from zhonghe.evaluations.tests.builders import accepted_evaluation
+
+    accepted = accepted_evaluation(actors, offset)
+    second, _inventory = accounted_event(actors.organiser, name="第二个活动")
+    buy(actors, project, 13)
+    _retire(actors, second, project, 13)
+    open_task = _invite(actors, second)
+    assert list(evaluation_tasks_for_verifier(actors.verifier)) == [open_task, accepted]
