@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhonghe.footprints",
     "zhonghe.imports",
     "zhonghe.registry",
+    "zhonghe.evaluations",
     "zhonghe.certificates",
     "zhonghe.api",
     "zhonghe.web",

@@ -10,6 +10,7 @@ from zhonghe.api import (
     activities,
     basket,
     certificates,
+    evaluations,
     events,
     factor_releases,
     footprint,
@@ -62,5 +63,6 @@ for module in (
     retirements,
     factor_releases,
     footprint,
+    evaluations,
 ):
     api.add_router("/", module.router)

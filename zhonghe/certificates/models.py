@@ -31,6 +31,7 @@ class SigningKey(models.Model):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")
     REVOKED = "revoked", _("已撤销")
+    SUPERSEDED = "superseded", _("已被取代")  # a corrected inventory's certificate replaced it
 
 
 class Certificate(models.Model):
@@ -46,6 +47,16 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
+    # The accepted evaluation the certificate rests on (null only for certificates issued before evaluations).
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Completed after the deadline (event end + the jurisdiction's period): issued, but counted late.
+    late = models.BooleanField(default=False)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -59,10 +70,11 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    REVOKE_FIELDS = frozenset({"status", "revoked_at", "revoke_reason"})
+    REVOKE_FIELDS = frozenset({"status", "revoked_at", "revoke_reason", "superseded_by", "superseded_at"})
 
     def save(self, *args, **kwargs):
-        # Append-only like the ledger (the database refuses it too): revocation is the one allowed update.
+        # Append-only like the ledger (the database refuses it too): revocation or supersession is the one
+        # allowed update.
         if self.pk is not None and not (
             kwargs.get("update_fields") and set(kwargs["update_fields"]) <= self.REVOKE_FIELDS
         ):

@@ -33,12 +33,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
+    "canonical_jcs",
     "canonical_payload",
+    "canonical_for",
     "generate_private_key",
     "key_id_for",
     "load_private_key_pem",
@@ -87,6 +90,28 @@ def canonical_payload(payload: Mapping[str, Any]) -> str:
         allow_nan=False,
         default=_reject_non_json,
     )
+
+
+def canonical_jcs(payload: Mapping[str, Any]) -> str:
+    """RFC 8785 (JSON Canonicalization Scheme) text of ``payload``, via the ``rfc8785`` library.
+
+    Used from payload schema ``zhonghe.certificate/3`` on, so any JCS implementation reproduces the signed bytes.
+    Floats are refused as in ``canonical_payload`` (quantities are strings); other non-JSON types raise too.
+    """
+    _reject_floats(payload)
+    try:
+        return rfc8785.dumps(payload).decode("utf-8")
+    except rfc8785.CanonicalizationError as exc:
+        raise TypeError(str(exc)) from exc
+
+
+JCS_SCHEMAS = frozenset({"zhonghe.certificate/3"})
+
+
+def canonical_for(payload: Mapping[str, Any]) -> str:
+    """The canonical text a payload of its own ``schema`` was signed as: JCS from /3, sorted ``json.dumps`` before
+    (certificates issued under /1 and /2 keep verifying)."""
+    return canonical_jcs(payload) if payload.get("schema") in JCS_SCHEMAS else canonical_payload(payload)
 
 
 def generate_private_key() -> Ed25519PrivateKey:

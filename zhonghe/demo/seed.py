@@ -11,6 +11,8 @@ from django.utils import timezone
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization
 from zhonghe.certificates.services import certificate_issue
+from zhonghe.evaluations.checklist import CHECKLIST
+from zhonghe.evaluations.services import evaluation_accept, evaluation_check, evaluation_conclude, evaluation_request
 from zhonghe.events.models import Event
 from zhonghe.events.services import event_create, event_submit, plan_publish, plan_save
 from zhonghe.footprints.services import activity_add, inventory_freeze, plan_estimate
@@ -208,6 +210,25 @@ def _buy(actors: dict[str, Actor], project: CreditProject, quantity_t: int, key:
         order_confirm(actor=actors["seller"], order_code=order.code)
 
 
+def _evaluate(actors: dict[str, Actor], event: Event) -> None:
+    """The demo verifier, invited by the organiser, checks every item and concludes; the bureau accepts."""
+    verifier = actors["verifier"]
+    evaluation = evaluation_request(
+        actor=actors["organiser"],
+        event_code=event.code,
+        mode="third_party",
+        verifier_uscc=verifier.organization.uscc or "",
+    )
+    for item in CHECKLIST:
+        evaluation_check(actor=verifier, evaluation_code=evaluation.code, item=item.key, result="pass", note="已核对")
+    evaluation_conclude(
+        actor=verifier,
+        evaluation_code=evaluation.code,
+        conclusion="经核查，活动碳排放已全部抵消，实现碳中和。",
+    )
+    evaluation_accept(actor=actors["bureau"], evaluation_code=evaluation.code, note="同意受理")
+
+
 def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *, today: date) -> None:
     organiser = actors["organiser"]
     mine = Event.objects.filter(organization=organiser.organization)
@@ -223,6 +244,7 @@ def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *,
             quantity_t=inventory.required_offset_t,
             reason="用于活动碳中和",
         )
+        _evaluate(actors, event)
         certificate_issue(actor=organiser, event_code=event.code)
     if not mine.filter(name=READY_EVENT).exists():
         start = today - timedelta(days=9)

@@ -31,6 +31,9 @@ class Status(models.TextChoices):
     PLANNED = "planned", _("计划书已发布")
     ACCOUNTED = "accounted", _("已核算")
     OFFSET = "offset", _("已抵消")
+    EVALUATING = "evaluating", _("评价中")
+    EVALUATED = "evaluated", _("评价待受理")
+    ACCEPTED = "accepted", _("评价已受理")
     CERTIFIED = "certified", _("已获证书")
     WITHDRAWN = "withdrawn", _("已撤回")
 

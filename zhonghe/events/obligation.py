@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "obligations"
+SELF_EVALUATION = ("allowed", "voluntary_only", "no")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,16 @@ def load_rules(jurisdiction: str) -> dict[str, Any]:
         data: dict[str, Any] = yaml.safe_load(fh)
     if data.get("jurisdiction") != jurisdiction or not isinstance(data.get("rules"), list):
         raise ValueError(f"Malformed obligation rules file {path.name}")
+    if data.get("self_evaluation", "no") not in SELF_EVALUATION:
+        raise ValueError(f"{path.name}: self_evaluation must be one of {', '.join(SELF_EVALUATION)}")
     return data
+
+
+def self_evaluation_allowed(jurisdiction: str, *, obliged: bool | None) -> bool:
+    """May the organiser evaluate its own event? `self_evaluation` in the rules file (absent = no):
+    `allowed` always, `voluntary_only` only when the event is not obliged, `no` never."""
+    rule = load_rules(jurisdiction).get("self_evaluation", "no")
+    return rule == "allowed" or (rule == "voluntary_only" and obliged is False)
 
 
 def available_jurisdictions() -> list[str]:

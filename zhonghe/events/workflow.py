@@ -15,7 +15,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "publish_plan": (frozenset({Status.SUBMITTED}), Status.PLANNED),
     "freeze_inventory": (frozenset({Status.PLANNED, Status.ACCOUNTED}), Status.ACCOUNTED),
     "complete_offset": (frozenset({Status.ACCOUNTED}), Status.OFFSET),
-    "issue_certificate": (frozenset({Status.OFFSET}), Status.CERTIFIED),
+    # Evaluation (碳中和评价, evaluations/services.py): asked for once the offset is complete, or again from
+    # accounting after the evaluator sent the event back for corrections (the service checks the offset).
+    "request_evaluation": (frozenset({Status.OFFSET, Status.ACCOUNTED}), Status.EVALUATING),
+    # Findings send the event back to the organiser: accounting reopens (re-freeze, further retirements).
+    "return_for_correction": (frozenset({Status.EVALUATING}), Status.ACCOUNTED),
+    "conclude_evaluation": (frozenset({Status.EVALUATING}), Status.EVALUATED),
+    "accept_evaluation": (frozenset({Status.EVALUATED}), Status.ACCEPTED),
+    # The bureau returns the conclusion to the evaluator with its reasons.
+    "reject_evaluation": (frozenset({Status.EVALUATED}), Status.EVALUATING),
+    "issue_certificate": (frozenset({Status.ACCEPTED}), Status.CERTIFIED),
     # The bureau revokes the certificate: the result no longer stands and goes back to accounting, where a
     # corrected inventory (re-freeze) or further retirements complete the offset again.
     "revoke_certificate": (frozenset({Status.CERTIFIED}), Status.ACCOUNTED),

@@ -44,7 +44,7 @@ def ok(response, status=200):
     return response.json()
 
 
-def test_event_to_certificate_through_the_api(arranged):
+def test_event_to_certificate_through_the_api(arranged, actors, client):
     organiser, seller, public = arranged
 
     # Apply: a 300-person class-2 meeting of a municipal agency that already took place.
@@ -136,6 +136,19 @@ def test_event_to_certificate_through_the_api(arranged):
     assert [r["serial_first"] for r in retirements] == [f"{PROJECT}-000000001", f"{PROJECT}-{required - 2:09d}"]
     assert retirements[-1]["serial_last"] == f"{PROJECT}-{required:09d}"
 
+    # Evaluation: the verifier (invited by the organiser) checks every item and signs; the bureau accepts.
+    assert_envelope(organiser.post(f"/events/{code}/certificate"), 409, "evaluation_not_accepted")
+    verifier, bureau = (
+        Api(client, api_key_create(organization=getattr(actors.orgs, who), scopes=["read", "write"])[1])
+        for who in ("verifier", "bureau")
+    )
+    evaluation = ok(organiser.post("/evaluations", {"event": code, "mode": "third_party",
+                                                    "verifier_uscc": actors.orgs.verifier.uscc}), 201)  # fmt: skip
+    for row in evaluation["checklist"]:
+        ok(verifier.put(f"/evaluations/{evaluation['code']}/checks/{row['item']}", {"result": "pass"}))
+    ok(verifier.post(f"/evaluations/{evaluation['code']}/conclude", {"conclusion": "已实现碳中和"}))
+    assert ok(bureau.post(f"/evaluations/{evaluation['code']}/accept", {}))["status"] == "accepted"
+
     # Certificate: issued once, public, and verifiable with only the published public key.
     issued = ok(organiser.post(f"/events/{code}/certificate"), 201)
     number = issued["number"]
@@ -156,4 +169,14 @@ def test_event_to_certificate_through_the_api(arranged):
     assert_envelope(organiser.post(f"/events/{code}/certificate"), 409, "illegal_transition")
     assert Certificate.objects.count() == 1
     log = ok(organiser.get(f"/events/{code}/transitions"))
-    assert [t["to_status"] for t in log] == ["submitted", "planned", "accounted", "offset", "certified"]
+    assert [t["to_status"] for t in log] == [
+        "submitted",
+        "planned",
+        "accounted",
+        "offset",
+        "evaluating",
+        "evaluated",
+        "accepted",
+        "certified",
+    ]
+    assert payload["evaluation"]["mode"] == "third_party" and payload["evaluation"]["verifier"]["uscc"]

@@ -1,4 +1,4 @@
-"""Flow, the whole chain: apply → plan → account → buy → retire → certificate → public verification → revoke.
+"""Flow, the whole chain: apply → plan → account → buy → retire → evaluation → certificate → verification → revoke.
 
 Through the services only (the API flow is test_flow_api.py), with the clock moved to each phase.
 """
@@ -14,6 +14,16 @@ import time_machine
 from zhonghe.certificates.models import SigningKey
 from zhonghe.certificates.services import certificate_issue, certificate_revoke, verify_url
 from zhonghe.certificates.signing import load_public_key_pem, verify_canonical
+from zhonghe.evaluations.services import (
+    evaluation_accept,
+    evaluation_conclude,
+    evaluation_request,
+    evaluation_return,
+    finding_add,
+    finding_close,
+    finding_respond,
+)
+from zhonghe.evaluations.tests.builders import check_all
 from zhonghe.events.models import Status
 from zhonghe.events.services import event_create, event_submit, plan_publish, plan_save
 from zhonghe.footprints.services import activity_add, inventory_freeze, plan_estimate
@@ -100,8 +110,27 @@ def test_whole_chain(actors, client):
             reason="用于2027年重庆市绿色低碳发展论坛碳中和",
         )
 
+    with at(3, 21):  # evaluation: the organiser invites the verifier, which sends the event back once
+        evaluation = evaluation_request(
+            actor=organiser, event_code=event.code, mode="third_party", verifier_uscc=actors.orgs.verifier.uscc
+        )
+        finding = finding_add(
+            actor=actors.verifier, evaluation_code=evaluation.code, severity="major", text="住宿数据缺少酒店账单"
+        )
+        evaluation_return(actor=actors.verifier, evaluation_code=evaluation.code, note="请补充酒店账单")
+        with pytest.raises(Conflict):
+            certificate_issue(actor=organiser, event_code=event.code)
+        finding_respond(actor=organiser, finding_code=finding.code, response="已补充酒店账单（260间夜）")
+        evaluation_request(actor=organiser, event_code=event.code, mode="third_party")
+        finding_close(actor=actors.verifier, finding_code=finding.code)
+        check_all(actors.verifier, evaluation)
+        evaluation_conclude(actor=actors.verifier, evaluation_code=evaluation.code, conclusion="已实现碳中和")
+    with at(3, 24):  # the bureau accepts
+        evaluation_accept(actor=actors.bureau, evaluation_code=evaluation.code)
+
     with at(3, 25):  # certify, well before the deadline
         cert = certificate_issue(actor=organiser, event_code=event.code)
+    assert cert.late is False and cert.evaluation == evaluation
     event.refresh_from_db()
     assert event.status == Status.CERTIFIED
     assert date(2027, 3, 25) <= event.deadline
@@ -115,6 +144,11 @@ def test_whole_chain(actors, client):
         "planned",
         "accounted",
         "offset",
+        "evaluating",
+        "accounted",  # sent back for corrections
+        "evaluating",
+        "evaluated",
+        "accepted",
         "certified",
     ]
 

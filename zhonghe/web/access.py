@@ -37,6 +37,14 @@ def member_view(view):
     return wrapper
 
 
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request) -> bool:
+    """An irreversible step was confirmed: the form's "I confirm" box was ticked (confirm.js ticks it after asking)."""
+    return request.POST.get(CONFIRM_FIELD) == "on"
+
+
 def _field_message(form, name: str, detail: object, fallback: str) -> str:
     # Services put either a message or the offending raw value under `fields`; show only messages.
     submitted = form.data.get(form.add_prefix(name), "") if form.is_bound else ""

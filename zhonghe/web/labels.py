@@ -19,6 +19,11 @@ ACTION_LABELS = {
     "issue_certificate": _("颁发证书"),
     "withdraw": _("撤回"),
     "revoke_certificate": _("撤销证书"),
+    "request_evaluation": _("申请碳中和评价"),
+    "return_for_correction": _("退回整改"),
+    "conclude_evaluation": _("签署评价结论"),
+    "accept_evaluation": _("受理评价"),
+    "reject_evaluation": _("退回评价"),
 }
 
 # Buttons shown on the event page, in workflow order; complete_offset happens by itself on retirement.

@@ -6,6 +6,8 @@ selector that scopes them to the actor's organisation, so another organisation's
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,9 +45,20 @@ from zhonghe.web.forms import (
 )
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
 from zhonghe.web.report_content import category_text, phase_text
+from zhonghe.web.pages_evaluations import event_evaluation_block, verifier_tasks
 
 CLOSED = (Status.CERTIFIED, Status.WITHDRAWN)
-STEPS = (Status.DRAFT, Status.SUBMITTED, Status.PLANNED, Status.ACCOUNTED, Status.OFFSET, Status.CERTIFIED)
+STEPS = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.PLANNED,
+    Status.ACCOUNTED,
+    Status.OFFSET,
+    Status.EVALUATING,
+    Status.EVALUATED,
+    Status.ACCEPTED,
+    Status.CERTIFIED,
+)
 
 
 def status_steps(status: str) -> list[dict]:
@@ -81,6 +94,7 @@ def dashboard_page(actor: Actor) -> dict:
         ctx["projects"] = [p for p in project_catalogue() if p.seller_id == org.id]
         ctx["holdings"] = holdings_for_org(org)
         ctx["pending_orders"] = orders_for_actor(actor).filter(seller=org, status=OrderStatus.PENDING)
+    ctx["verifier_tasks"] = verifier_tasks(actor)
     return ctx
 
 
@@ -192,11 +206,13 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         "can_revoke": actor.has(Role.REVIEWER),
         "revoke_form": bound.make("revoke", RevokeForm, auto_id="id_revoke_%s"),
         "release": release,
+        "once_token": uuid.uuid4().hex,  # one-time token of the irreversible buttons (certificate issue)
     }
     if can_edit:
         ctx.update(_offset_block(actor, event, inventory, bound))
     else:
         ctx.update(_progress(event, inventory))
+    ctx.update(event_evaluation_block(actor, event, inventory, can_edit=can_edit))
     if bound.key and bound.form is None:  # a form this page does not offer to this actor (e.g. the bureau's retire)
         raise PermissionDenied(_("当前账号不能使用此表单"))
     ctx["bound_form"] = bound.form

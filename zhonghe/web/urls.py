@@ -4,6 +4,7 @@ from django.urls import include, path
 from zhonghe.web import (
     views_activities,
     views_dashboard,
+    views_evaluations,
     views_events,
     views_market,
     views_offsets,
@@ -47,6 +48,10 @@ urlpatterns = [
         name="inventory_report_xlsx",
     ),
     path(EVENT + "orders/", views_offsets.event_order, name="event_order"),
+    path(EVENT + "evaluation/", views_evaluations.evaluation_request_view, name="evaluation_request"),
+    path("evaluations/<uuid:code>/", views_evaluations.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<uuid:code>/<slug:action>/", views_evaluations.evaluation_action, name="evaluation_action"),
+    path("findings/<uuid:code>/<slug:action>/", views_evaluations.finding_action, name="finding_action"),
     path(EVENT + "retire/", views_offsets.event_retire, name="event_retire"),
     path(EVENT + "basket/", views_offsets.event_basket, name="event_basket"),
     path("market/", views_market.market, name="market"),

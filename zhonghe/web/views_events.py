@@ -14,24 +14,26 @@ from zhonghe.events.selectors import event_get
 from zhonghe.events.services import event_create, event_submit, event_update, event_withdraw, plan_publish, plan_save
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
-from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.forms import EventForm, NewEventForm
 from zhonghe.web.pages import Bound, event_detail_page
 
 # action → (service call, success message)
 ACTIONS = {
-    "submit": (lambda a, c: event_submit(actor=a, code=c), lambda r: _("已提交碳中和申请")),
-    "publish_plan": (lambda a, c: plan_publish(actor=a, code=c), lambda r: _("计划书已发布")),
+    "submit": (lambda a, c, key: event_submit(actor=a, code=c), lambda r: _("已提交碳中和申请")),
+    "publish_plan": (lambda a, c, key: plan_publish(actor=a, code=c), lambda r: _("计划书已发布")),
     "freeze_inventory": (
-        lambda a, c: inventory_freeze(actor=a, code=c),
+        lambda a, c, key: inventory_freeze(actor=a, code=c),
         lambda r: _("核算结果已冻结（第%(v)s版）") % {"v": r.version},
     ),
     "issue_certificate": (
-        lambda a, c: certificate_issue(actor=a, event_code=c),
+        lambda a, c, key: certificate_issue(actor=a, event_code=c, idempotency_key=key),
         lambda r: _("证书已颁发：%(n)s") % {"n": r.number},
     ),
-    "withdraw": (lambda a, c: event_withdraw(actor=a, code=c), lambda r: _("活动已撤回")),
+    "withdraw": (lambda a, c, key: event_withdraw(actor=a, code=c), lambda r: _("活动已撤回")),
 }
+# Steps that cannot be undone: the form must carry the ticked confirmation (static/web/confirm.js asks first).
+IRREVERSIBLE = frozenset({"issue_certificate", "withdraw"})
 
 
 def event_url(code, *, tab: str = "", anchor: str = "") -> str:
@@ -96,8 +98,10 @@ def event_action(request, code, action):
     if action not in ACTIONS:
         raise Http404(action)
     call, message = ACTIONS[action]
+    if action in IRREVERSIBLE and not confirmed(request):
+        return render_event(request, event_detail_page(request.actor, code), 422, _("请勾选确认后再提交"))
     try:
-        result = call(request.actor, code)
+        result = call(request.actor, code, request.POST.get("idempotency_key", ""))
     except ApplicationError as exc:
         return render_event(request, event_detail_page(request.actor, code), exc.http_status, exc.message)
     messages.success(request, message(result))
@@ -140,7 +144,10 @@ def event_certificate_revoke(request, code):
     certificate = ctx["certificate"]
     if certificate is None:
         raise Http404(code)
-    if form.is_valid():
+    if not confirmed(request):
+        form.is_valid()
+        form.add_error(None, _("请勾选确认后再提交"))
+    elif form.is_valid():
         try:
             certificate_revoke(actor=request.actor, number=certificate.number, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:

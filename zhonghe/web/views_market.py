@@ -12,7 +12,7 @@ from zhonghe.lib.errors import ApplicationError
 from zhonghe.registry.listings import listing_create, listing_update, listing_withdraw, order_cancel
 from zhonghe.registry.selectors import listing_for_seller
 from zhonghe.registry.services import order_confirm, order_create, order_reject
-from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.forms_market import DeclineForm, ListingTermsForm
 from zhonghe.web.pages import market_page, orders_page
 from zhonghe.web.pages_market import holdings_page, listings_block, seller_listings_page
@@ -127,6 +127,9 @@ def order_decide(request, order_code, decision):
         raise Http404(decision)
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if decision == "confirm" and not confirmed(request):
+        ctx = {**orders_page(request.actor), "reject_form": form, "error": _("请勾选确认后再提交")}
+        return render(request, "web/orders.html", ctx, status=422)
     try:
         if decision == "confirm":
             order_confirm(actor=request.actor, order_code=order_code)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhonghe.lib.errors import ApplicationError, ValidationFailed
 from zhonghe.registry.basket import basket_deviations, basket_for_event, basket_order
 from zhonghe.registry.services import credits_retire, order_create
-from zhonghe.web.access import apply_error, member_view
+from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.pages import Bound, event_detail_page
 from zhonghe.web.views_events import event_url, render_event
 
@@ -47,7 +47,10 @@ def event_order(request, code):
 def event_retire(request, code):
     ctx = event_detail_page(request.actor, code, bound=Bound("retire", request.POST))
     form, status = ctx["bound_form"], 422
-    if form.is_valid():
+    if not confirmed(request):
+        form.is_valid()
+        form.add_error(None, _("请勾选确认后再提交"))
+    elif form.is_valid():
         try:
             retirements = credits_retire(actor=request.actor, event_code=code, **form.cleaned_data)
         except ApplicationError as exc:

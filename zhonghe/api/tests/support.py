@@ -172,4 +172,7 @@ def certified_event(actors):
         actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=required,
         reason="抵消活动排放",
     )  # fmt: skip
+    from zhonghe.evaluations.tests.builders import accepted_evaluation
+
+    accepted_evaluation(actors, event)
     return event, certificate_issue(actor=actors.organiser, event_code=event.code)

@@ -94,7 +94,11 @@ def test_issue_returns_201_and_second_issue_is_refused(api_for, actors):
     org = api_for("organiser")
     assert_envelope(api_for("organiser_read").post(f"/events/{event.code}/certificate"), 403, "insufficient_scope")
     assert_envelope(api_for("outsider").post(f"/events/{event.code}/certificate"), 404, "not_found")
+    assert_envelope(org.post(f"/events/{event.code}/certificate"), 409, "evaluation_not_accepted")
     assert Certificate.objects.count() == 0
+    from zhonghe.evaluations.tests.builders import accepted_evaluation
+
+    accepted_evaluation(actors, event)
     response = org.post(f"/events/{event.code}/certificate")
     assert response.status_code == 201, response.content
     assert set(response.json()) == DETAIL_KEYS

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from zhonghe.api.tests.support import make_key
 from zhonghe.certificates.services import certificate_issue
+from zhonghe.evaluations.tests.builders import accepted_evaluation
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.registry.services import credits_retire
 
@@ -64,6 +65,7 @@ def world(actors, keep_test_connection):
     credits_retire(
         actor=actors.organiser, event_code=certified.code, project_code=project.code, quantity_t=13, reason="抵消"
     )
+    accepted_evaluation(actors, certified)
     certificate = certificate_issue(actor=actors.organiser, event_code=certified.code)
     event, _inventory = accounted_event(actors.organiser, name="待抵消的活动")  # 100 t held to retire against it
     return {

@@ -15,6 +15,7 @@ from django.urls import resolve
 
 from zhonghe.certificates.services import certificate_issue, verify_url
 from zhonghe.certificates.signing import load_public_key_pem, verify_canonical
+from zhonghe.evaluations.tests.builders import accepted_evaluation
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.lib.tools import require_binary
 from zhonghe.registry.services import credits_retire
@@ -34,6 +35,7 @@ def certificate(actors):
         quantity_t=inventory.required_offset_t,
         reason="用于活动碳中和",
     )
+    accepted_evaluation(actors, event)
     return certificate_issue(actor=actors.organiser, event_code=event.code)
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from zhonghe.certificates.models import Certificate, SigningKey
 from zhonghe.certificates.services import PAYLOAD_SCHEMA, certificate_issue, certificate_revoke
-from zhonghe.certificates.signing import canonical_payload, load_public_key_pem, verify_canonical
+from zhonghe.certificates.signing import canonical_jcs, canonical_payload, load_public_key_pem, verify_canonical
+from zhonghe.evaluations.tests.builders import accepted_evaluation
 from zhonghe.footprints.tests.builders import accounted_event, buy, db_snapshot, project_with_credits
 from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
 from zhonghe.registry.models import LedgerEntry, LedgerKind
@@ -28,6 +29,7 @@ def certificate(actors):
     event, _inventory = accounted_event(actors.organiser)  # needs 13 t
     buy(actors, project, 13)
     credits_retire(actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=13, reason="r")
+    accepted_evaluation(actors, event)
     return certificate_issue(actor=actors.organiser, event_code=event.code)
 
 
@@ -38,9 +40,9 @@ def _published(key_id: str):
 def test_a_new_certificate_signs_the_ledger_head_at_issue(certificate):
     last = LedgerEntry.objects.order_by("-seq").first()
     assert last.kind == LedgerKind.RETIRE  # issue, transfer, retire: the retirement is inside the head
-    assert certificate.payload["schema"] == PAYLOAD_SCHEMA == "zhonghe.certificate/2"
+    assert certificate.payload["schema"] == PAYLOAD_SCHEMA == "zhonghe.certificate/3"
     assert certificate.payload["ledger_head"] == {"hash": last.entry_hash, "entries": LedgerEntry.objects.count()}
-    assert certificate.payload_canonical == canonical_payload(certificate.payload)
+    assert certificate.payload_canonical == canonical_jcs(certificate.payload)
     assert verify_canonical(certificate.payload_canonical, certificate.signature, _published(certificate.key_id))
 
 

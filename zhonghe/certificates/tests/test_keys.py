@@ -20,6 +20,7 @@ from zhonghe.certificates.signing import (
     private_key_to_pem,
     verify_canonical,
 )
+from zhonghe.evaluations.tests.builders import accepted_evaluation
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.registry.services import credits_retire
 
@@ -45,6 +46,7 @@ def issue(actors, project, name: str) -> Certificate:
     credits_retire(
         actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=13, reason="抵消"
     )
+    accepted_evaluation(actors, event)
     return certificate_issue(actor=actors.organiser, event_code=event.code)
 
 
@@ -115,6 +117,7 @@ def test_issuing_without_a_key_answers_503_envelope(actors, key_file, settings, 
     event, _inventory = accounted_event(actors.organiser)
     buy(actors, project, 13)
     credits_retire(actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=13, reason="抵")
+    accepted_evaluation(actors, event)
     response = Api(client, make_key(actors, "organiser")).post(f"/events/{event.code}/certificate")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "signing_unavailable"

@@ -12,8 +12,15 @@ from django.db import connection
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
 from zhonghe.certificates.services import PAYLOAD_SCHEMA, certificate_issue, certificate_revoke, verify_url
-from zhonghe.certificates.signing import canonical_payload, key_id_for, load_public_key_pem, verify_canonical
-from zhonghe.events.models import Status
+from zhonghe.certificates.signing import (
+    canonical_jcs,
+    canonical_payload,
+    key_id_for,
+    load_public_key_pem,
+    verify_canonical,
+)
+from zhonghe.evaluations.tests.builders import accepted_evaluation, concluded_evaluation
+from zhonghe.events.models import Event, Status
 from zhonghe.footprints.services import activity_delete, inventory_freeze
 from zhonghe.footprints.tests.builders import (
     AFTER_EVENT,
@@ -66,6 +73,7 @@ def offset(actors, project, accounted):
 @pytest.fixture
 def certificate(actors, offset):
     event, _inventory = offset
+    accepted_evaluation(actors, event)
     with time_machine.travel(ISSUE_AT, tick=False):
         return certificate_issue(actor=actors.organiser, event_code=event.code)
 
@@ -94,7 +102,54 @@ def test_issue_refused_without_an_inventory(actors):
     from zhonghe.footprints.tests.builders import planned_event
 
     event = planned_event(actors.organiser)
+    refused(Conflict, "no_inventory", certificate_issue, actor=actors.organiser, event_code=event.code)
+
+
+def test_issue_refused_without_an_accepted_evaluation(actors, offset):
+    event, _inventory = offset
+    refused(Conflict, "evaluation_not_accepted", certificate_issue, actor=actors.organiser, event_code=event.code)
+    force_status(event, Status.ACCEPTED)  # even in the right status, the evaluation itself is what counts
+    refused(Conflict, "evaluation_not_accepted", certificate_issue, actor=actors.organiser, event_code=event.code)
+    force_status(event, Status.OFFSET)
+    concluded_evaluation(actors, event)  # signed by the verifier, not yet accepted by the bureau
+    refused(Conflict, "evaluation_not_accepted", certificate_issue, actor=actors.organiser, event_code=event.code)
+    assert not Certificate.objects.exists()
+
+
+def test_issue_refused_when_the_accepted_evaluation_is_of_an_older_inventory(actors, project, offset):
+    event, _inventory = offset
+    accepted_evaluation(actors, event)
+    # Force a newer frozen version beside the accepted one (the workflow would have sent it back first).
+    force_status(event, Status.ACCOUNTED)
+    add_electricity(actors.organiser, event.code, "after", "10")
+    with time_machine.travel(AFTER_EVENT, tick=False):
+        inventory_freeze(actor=actors.organiser, code=event.code)
+    force_status(event, Status.ACCEPTED)
+    refused(Conflict, "evaluation_not_accepted", certificate_issue, actor=actors.organiser, event_code=event.code)
+
+
+def test_issue_refused_when_cancelled_tonnes_fall_short_even_with_an_accepted_evaluation(actors, offset):
+    event, _inventory = offset
+    accepted_evaluation(actors, event)
+    Event.objects.filter(pk=event.pk).update(retired_t=12)  # what offset_covered_t reads
     refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
+
+
+def test_completion_after_the_deadline_is_issued_but_marked_late(actors, offset):
+    event, _inventory = offset
+    accepted_evaluation(actors, event)
+    assert event.deadline.isoformat() == "2027-04-11"  # end 2027-03-11 + 1 calendar month
+    with time_machine.travel(datetime(2027, 4, 12, 9, 0, tzinfo=TZ), tick=False):
+        late = certificate_issue(actor=actors.organiser, event_code=event.code)
+    assert late.late is True
+    assert late.evaluation == event.evaluations.get()
+
+
+def test_completion_on_the_deadline_day_is_on_time(actors, offset):
+    event, _inventory = offset
+    accepted_evaluation(actors, event)
+    with time_machine.travel(datetime(2027, 4, 11, 23, 30, tzinfo=TZ), tick=False):
+        assert certificate_issue(actor=actors.organiser, event_code=event.code).late is False
 
 
 def test_issue_refused_for_other_orgs_forged_codes_and_wrong_roles(actors, offset):
@@ -133,6 +188,7 @@ def test_certificate_after_a_correction_that_lowers_the_requirement(actors, proj
         "freeze_inventory",
         "complete_offset",
     ]
+    accepted_evaluation(actors, event)
     certificate = certificate_issue(actor=actors.organiser, event_code=event.code)
     assert certificate.inventory == v2
 
@@ -151,6 +207,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
     assert certificate.status == CertificateStatus.VALID
     assert certificate.issued_at == ISSUE_AT.replace(microsecond=0)
     assert certificate.inventory == inventory
+    evaluation = certificate.evaluation
     org = actors.orgs.organiser
     payload = certificate.payload
     assert payload == {
@@ -170,6 +227,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
             "version": 1,
             "hash": inventory.data_hash,
             "factor_release": inventory.release_code,
+            "factor_release_hash": inventory.release_hash,
             "method_version": inventory.method_version,
             "total_t_co2e": "12.836",
         },
@@ -192,12 +250,22 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
         },
         # issue, transfer, two retirements: the head after the last of them
         "ledger_head": {"hash": LedgerEntry.objects.get(seq=4).entry_hash, "entries": 4},
+        "evaluation": {
+            "mode": "third_party",
+            "verifier": {"name": actors.orgs.verifier.name, "uscc": actors.orgs.verifier.uscc},
+            "conclusion_digest": evaluation.conclusion_digest,
+            "concluded_at": evaluation.concluded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "accepted_at": evaluation.accepted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "completed_late": False,
         "issued_at": "2027-03-28T01:30:15Z",  # 09:30:15 in Chongqing, to the second, in UTC
+        "issued_at_beijing": "2027-03-28T09:30:15+08:00",
         "key_id": certificate.key_id,
     }
+    assert len(evaluation.conclusion_digest) == 64
     assert not LedgerEntry.objects.filter(seq=5).exists()
     assert payload["offsets"]["retirements"][0]["serial_first"] == "CQCER-2025-0007-000000001"
-    assert certificate.payload_canonical == canonical_payload(payload)
+    assert certificate.payload_canonical == canonical_jcs(payload) == canonical_payload(payload)  # ASCII keys
     assert json.loads(certificate.payload_canonical) == payload
 
 
@@ -231,6 +299,7 @@ def test_one_signing_key_is_published_once(actors, project, certificate):
     event2, _inv = accounted_event(actors.organiser, name="第二个活动")
     buy(actors, project, 13)
     _retire(actors, event2, project, 13)
+    accepted_evaluation(actors, event2)
     second = certificate_issue(actor=actors.organiser, event_code=event2.code)
     assert second.number.endswith("-000002")
     assert second.key_id == certificate.key_id
@@ -311,6 +380,9 @@ def test_after_revocation_a_completed_offset_earns_a_new_certificate(actors, pro
     _retire(actors, event, project, 1)  # the organiser completes the offset again
     event.refresh_from_db()
     assert event.status == Status.OFFSET
+    refused(Conflict, "illegal_transition", certificate_issue, actor=actors.organiser, event_code=event.code)
+    accepted_evaluation(actors, event)  # a new evaluation: the accepted one belonged to the revoked result
+    assert event.evaluations.count() == 2
     second = certificate_issue(actor=actors.organiser, event_code=event.code)
     assert second.number != certificate.number
     assert Certificate.objects.filter(event=event, status=CertificateStatus.VALID).get() == second

@@ -127,3 +127,23 @@ def test_key_id_stable_and_24_chars(key):
     assert signing.key_id_for(key) == key_id
     assert signing.key_id_for(signing.load_public_key_pem(signing.public_key_pem(key))) == key_id
     assert signing.key_id_for(signing.generate_private_key()) != key_id
+
+
+def test_jcs_orders_keys_by_utf16_code_units_as_rfc8785_says():
+    from zhonghe.certificates.signing import canonical_for, canonical_jcs, canonical_payload
+
+    # RFC 8785 §3.2.3's sorting example: the emoji (a surrogate pair) sorts before U+FB33 in UTF-16 order,
+    # whereas Python's code-point sort (json.dumps sort_keys) puts it last.
+    keys = ["\u20ac", "\r", "\ufb33", "1", "\U0001f600", "\u0080", "\u00f6"]
+    payload = {key: "x" for key in keys}
+    text = canonical_jcs(payload)
+    order = [k for k in json.loads(text)]
+    assert order == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+    assert text != canonical_payload(payload)
+    assert canonical_for({**payload, "schema": "zhonghe.certificate/3"}) == canonical_jcs(
+        {**payload, "schema": "zhonghe.certificate/3"}
+    )
+    old = {**payload, "schema": "zhonghe.certificate/2"}
+    assert canonical_for(old) == canonical_payload(old)  # older certificates keep their canonical text
+    with pytest.raises(TypeError):
+        canonical_jcs({"total": 1.5})

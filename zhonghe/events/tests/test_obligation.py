@@ -188,3 +188,18 @@ def test_malformed_rules_file_refused(rules_copy):
     _edit(rules_copy / "cq-2025.yaml", lambda data: data.update(jurisdiction="sh-2025"))
     with pytest.raises(ValueError, match="Malformed"):
         check_obligation(facts(), "cq-2025")
+
+
+def test_self_evaluation_follows_the_rules_file(rules_copy):
+    # Shipped: Chongqing lets only voluntary events evaluate themselves.
+    assert obligation.self_evaluation_allowed("cq-2025", obliged=False)
+    assert not obligation.self_evaluation_allowed("cq-2025", obliged=True)
+    for value, obliged_ok, voluntary_ok in (("allowed", True, True), ("no", False, False)):
+        _edit(rules_copy / "cq-2025.yaml", lambda data, v=value: data.update(self_evaluation=v))
+        assert obligation.self_evaluation_allowed("cq-2025", obliged=True) is obliged_ok
+        assert obligation.self_evaluation_allowed("cq-2025", obliged=False) is voluntary_ok
+    _edit(rules_copy / "cq-2025.yaml", lambda data: data.pop("self_evaluation"))
+    assert not obligation.self_evaluation_allowed("cq-2025", obliged=False)  # absent means no
+    _edit(rules_copy / "cq-2025.yaml", lambda data: data.update(self_evaluation="sometimes"))
+    with pytest.raises(ValueError, match="self_evaluation"):
+        obligation.self_evaluation_allowed("cq-2025", obliged=False)

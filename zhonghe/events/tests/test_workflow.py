@@ -33,8 +33,11 @@ def test_the_transition_table_is_what_the_design_says():
     assert allowed_actions(Status.DRAFT) == ["submit", "withdraw"]
     assert allowed_actions(Status.SUBMITTED) == ["publish_plan", "withdraw"]
     assert allowed_actions(Status.PLANNED) == ["freeze_inventory", "withdraw"]
-    assert allowed_actions(Status.ACCOUNTED) == ["freeze_inventory", "complete_offset"]
-    assert allowed_actions(Status.OFFSET) == ["issue_certificate"]
+    assert allowed_actions(Status.ACCOUNTED) == ["freeze_inventory", "complete_offset", "request_evaluation"]
+    assert allowed_actions(Status.OFFSET) == ["request_evaluation"]
+    assert allowed_actions(Status.EVALUATING) == ["return_for_correction", "conclude_evaluation"]
+    assert allowed_actions(Status.EVALUATED) == ["accept_evaluation", "reject_evaluation"]
+    assert allowed_actions(Status.ACCEPTED) == ["issue_certificate"]
     assert allowed_actions(Status.CERTIFIED) == ["revoke_certificate"]
     assert allowed_actions(Status.WITHDRAWN) == []
     assert len(LEGAL) + len(ILLEGAL) == len(Status.values) * len(TRANSITIONS)

@@ -1,6 +1,6 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < certificates
+engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < evaluations < certificates
 < api, web, supervision < demo
 """
 
@@ -23,11 +23,12 @@ RANK = {
     "footprints": 5,
     "imports": 5,
     "registry": 6,
-    "certificates": 7,
-    "api": 8,
-    "web": 8,
-    "supervision": 8,
-    "demo": 9,
+    "evaluations": 7,
+    "certificates": 8,
+    "api": 9,
+    "web": 9,
+    "supervision": 9,
+    "demo": 10,
 }
 
 

@@ -72,7 +72,13 @@ def test_a_double_submitted_retirement_retires_once(actors):
     retire_form = detail[detail.index('data-testid="retire-form"') :]
     [token] = _tokens(retire_form)[:1]
     url = reverse("web:event_retire", kwargs={"code": event.code})
-    data = {"idempotency_key": token, "project_code": project.code, "quantity_t": "5", "reason": "抵消"}
+    data = {
+        "idempotency_key": token,
+        "project_code": project.code,
+        "quantity_t": "5",
+        "reason": "抵消",
+        "confirm": "on",
+    }
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
     assert sum(r.quantity_t for r in Retirement.objects.filter(event=event)) == 5

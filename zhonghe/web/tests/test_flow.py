@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
+from zhonghe.accounts.models import Organization
 from zhonghe.events.models import ActivityRecord, Event, Plan
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.registry.models import Order, Retirement
@@ -15,6 +16,44 @@ from zhonghe.web.tests.conftest import login
 def _ok_redirect(response):
     assert response.status_code == 302, response.content.decode()[:3000]
     return response
+
+
+def walk_the_evaluation(client, event, url):
+    """Invite → finding → return → respond → resubmit → close → checklist → conclude → bureau return → accept."""
+    from zhonghe.evaluations.checklist import CHECKLIST
+    from zhonghe.evaluations.models import Evaluation
+
+    verifier_uscc = Organization.objects.get(name="重庆某核查机构").uscc
+    _ok_redirect(client.post(url("evaluation_request"), {"mode": "third_party", "verifier": verifier_uscc}))
+    evaluation = Evaluation.objects.get(event=event)
+    page = lambda name, **kw: reverse(f"web:{name}", kwargs={"code": evaluation.code, **kw})  # noqa: E731
+    verifier, bureau = login("verifier"), login("bureau")
+    dashboard = verifier.get(reverse("web:dashboard")).content.decode()
+    assert page("evaluation_detail") in dashboard and event.name in dashboard
+    evidence = verifier.get(page("evaluation_detail")).content.decode()
+    assert event.inventories.get().data_hash in evidence and 'data-testid="evaluation-retirements"' in evidence
+    assert verifier.get(url("event_detail")).status_code == 404  # the verifier reads through its task only
+    _ok_redirect(
+        verifier.post(page("evaluation_action", action="finding"), {"severity": "major", "text": "缺少电费单"})
+    )
+    _ok_redirect(verifier.post(page("evaluation_action", action="return"), {"note": "请补充"}))
+    event.refresh_from_db()
+    assert event.status == "accounted"
+    finding = evaluation.findings.get()
+    respond = reverse("web:finding_action", kwargs={"code": finding.code, "action": "respond"})
+    _ok_redirect(client.post(respond, {"response": "已补充电费单"}))
+    _ok_redirect(client.post(url("evaluation_request"), {"mode": "third_party"}))
+    _ok_redirect(verifier.post(reverse("web:finding_action", kwargs={"code": finding.code, "action": "close"})))
+    for item in CHECKLIST:
+        _ok_redirect(verifier.post(page("evaluation_action", action="check"), {"item": item.key, "result": "pass"}))
+    conclude = page("evaluation_action", action="conclude")
+    assert verifier.post(conclude, {"conclusion": "已实现碳中和"}).status_code == 422  # box not ticked
+    _ok_redirect(verifier.post(conclude, {"conclusion": "已实现碳中和", "confirm": "on"}))
+    _ok_redirect(bureau.post(page("evaluation_action", action="reject"), {"reason": "请说明住宿边界"}))
+    _ok_redirect(verifier.post(conclude, {"conclusion": "住宿不在边界内，已实现碳中和", "confirm": "on"}))
+    _ok_redirect(bureau.post(page("evaluation_action", action="accept"), {"confirm": "on"}))
+    event.refresh_from_db()
+    assert event.status == "accepted"
 
 
 def test_whole_flow_ends_certified(actors, projects):
@@ -99,21 +138,33 @@ def test_whole_flow_ends_certified(actors, projects):
     _ok_redirect(client.post(url("event_order"), {"project_code": "CQCER-2025-0001", "quantity_t": str(required_t)}))
     order = Order.objects.get(event=event)
     seller = login("seller")
-    _ok_redirect(seller.post(reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"})))
+    decide = reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"})
+    _ok_redirect(seller.post(decide, {"confirm": "on"}))
     order.refresh_from_db()
     assert order.status == "confirmed"
 
     _ok_redirect(
         client.post(
             url("event_retire"),
-            {"project_code": "CQCER-2025-0001", "quantity_t": str(required_t), "reason": "大型活动碳中和抵消"},
+            {
+                "project_code": "CQCER-2025-0001",
+                "quantity_t": str(required_t),
+                "reason": "大型活动碳中和抵消",
+                "confirm": "on",
+            },
         )
     )
     assert sum(r.quantity_t for r in Retirement.objects.filter(event=event)) == required_t
     event.refresh_from_db()
     assert event.status == "offset"
 
-    _ok_redirect(client.post(url("event_action", action="issue_certificate")))
+    walk_the_evaluation(client, event, url)
+
+    issue = url("event_action", action="issue_certificate")
+    assert client.post(issue).status_code == 422  # not confirmed: nothing issued
+    assert not event.certificates.exists()
+    _ok_redirect(client.post(issue, {"confirm": "on", "idempotency_key": "issue-once"}))
+    _ok_redirect(client.post(issue, {"confirm": "on", "idempotency_key": "issue-once"}))  # double click
     event.refresh_from_db()
     assert event.status == "certified"
     page = client.get(url("event_detail")).content.decode()

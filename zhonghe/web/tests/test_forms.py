@@ -132,7 +132,7 @@ def test_order_quantity_must_be_positive(actors, projects, event):
 def test_retire_before_accounting_is_refused(actors, projects, event):
     response = login("organiser").post(
         reverse("web:event_retire", kwargs={"code": event.code}),
-        {"project_code": "CQCER-2025-0001", "quantity_t": "1", "reason": "抵消"},
+        {"project_code": "CQCER-2025-0001", "quantity_t": "1", "reason": "抵消", "confirm": "on"},
     )
     # the organiser holds nothing, so the project is not even a valid choice
     assert response.status_code == 422
@@ -144,7 +144,7 @@ def test_seller_confirm_with_too_few_credits_is_a_conflict(actors, projects):
 
     order = order_create(actor=actors.organiser, project_code="CCER-2024-0002", quantity_t=999)
     response = login("seller").post(
-        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"})
+        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"}), {"confirm": "on"}
     )
     assert response.status_code == 409
     assert "可用减排量不足" in response.content.decode()
@@ -169,7 +169,7 @@ def test_other_seller_cannot_decide_order(actors, projects):
 
     order = order_create(actor=actors.organiser, project_code="CCER-2024-0002", quantity_t=5)
     response = login("outsider").post(
-        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"})
+        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"}), {"confirm": "on"}
     )
     assert response.status_code in (403, 404)
     order.refresh_from_db()
@@ -223,3 +223,14 @@ def test_a_submitted_event_cannot_be_edited(actors, event):
 def test_another_organisations_draft_is_404(actors, outsider_event):
     for who in ("organiser", "bureau"):
         assert login(who).get(reverse("web:event_edit", kwargs={"code": outsider_event.code})).status_code == 404
+
+
+def test_confirming_an_order_needs_the_confirmation_box(actors, projects):
+    from zhonghe.registry.services import order_create
+
+    order = order_create(actor=actors.organiser, project_code="CCER-2024-0002", quantity_t=5)
+    seller = login("seller")
+    before = db_snapshot()
+    response = seller.post(reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"}))
+    assert response.status_code == 422 and "请勾选确认后再提交" in response.content.decode()
+    assert_nothing_written(before)

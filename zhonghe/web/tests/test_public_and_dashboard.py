@@ -52,7 +52,8 @@ def test_seller_confirms_from_dashboard_and_returns_there(actors, projects):
 
     order = order_create(actor=actors.organiser, project_code="CQCER-2025-0001", quantity_t=7)
     response = login("seller").post(
-        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"}), {"next": "dashboard"}
+        reverse("web:order_decide", kwargs={"order_code": order.code, "decision": "confirm"}),
+        {"next": "dashboard", "confirm": "on"},
     )
     assert response.status_code == 302 and response["Location"] == reverse("web:dashboard")
     order.refresh_from_db()

@@ -40,7 +40,7 @@ def test_bureau_revokes_and_everyone_sees_it(actors, certified, client):
     event, certificate = certified
     detail, revoke = _urls(event)
     bureau = login("bureau")
-    response = bureau.post(revoke, {"reason": "核查发现重复计算"})
+    response = bureau.post(revoke, {"confirm": "on", "reason": "核查发现重复计算"})
     assert response.status_code == 302
     assert response["Location"].endswith("#certificate")
     certificate.refresh_from_db()
@@ -58,11 +58,11 @@ def test_refusals_write_nothing(actors, certified):
     _detail, revoke = _urls(event)
     bureau, organiser, seller = login("bureau"), login("organiser"), login("seller")  # logging in writes
     before = db_snapshot()
-    response = bureau.post(revoke, {"reason": ""})
+    response = bureau.post(revoke, {"confirm": "on", "reason": ""})
     assert response.status_code == 422
     assert 'data-testid="certificate-revoke-form"' in response.content.decode()
-    assert organiser.post(revoke, {"reason": "自己撤销"}).status_code == 403
-    assert seller.post(revoke, {"reason": "x"}).status_code == 404  # not their event
+    assert organiser.post(revoke, {"confirm": "on", "reason": "自己撤销"}).status_code == 403
+    assert seller.post(revoke, {"confirm": "on", "reason": "x"}).status_code == 404  # not their event
     assert_nothing_written(before)
     assert Certificate.objects.get().status == "valid"
     assert Event.objects.get(pk=event.pk).status == "certified"
@@ -72,7 +72,17 @@ def test_revoke_without_a_valid_certificate_is_404(actors, certified):
     event, certificate = certified
     _detail, revoke = _urls(event)
     bureau = login("bureau")
-    assert bureau.post(revoke, {"reason": "第一次"}).status_code == 302
+    assert bureau.post(revoke, {"confirm": "on", "reason": "第一次"}).status_code == 302
     before = db_snapshot()
-    assert bureau.post(revoke, {"reason": "第二次"}).status_code == 404
+    assert bureau.post(revoke, {"confirm": "on", "reason": "第二次"}).status_code == 404
+    assert_nothing_written(before)
+
+
+def test_revoking_needs_the_confirmation_box(actors, certified):
+    event, _certificate = certified
+    _detail, revoke = _urls(event)
+    bureau = login("bureau")
+    before = db_snapshot()
+    response = bureau.post(revoke, {"reason": "核查发现重复计算"})
+    assert response.status_code == 422 and "请勾选确认后再提交" in response.content.decode()
     assert_nothing_written(before)
