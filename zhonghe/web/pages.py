@@ -44,8 +44,8 @@ from zhonghe.web.forms import (
     TravelActivityForm,
 )
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
-from zhonghe.web.report_content import category_text, phase_text
 from zhonghe.web.pages_evaluations import event_evaluation_block, verifier_tasks
+from zhonghe.web.report_content import category_text, phase_text
 
 CLOSED = (Status.CERTIFIED, Status.WITHDRAWN)
 STEPS = (
