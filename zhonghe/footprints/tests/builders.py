@@ -71,6 +71,18 @@ def save_plan(actor: Actor, code: object) -> None:
     )
 
 
+def electricity_fields(event: Event, **overrides) -> dict:
+    """Keyword arguments of activity_add for a BEFORE-stage grid electricity reading; give actor and quantity."""
+    fields = dict(
+        code=event.code,
+        stage="before",
+        category="electricity",
+        factor_key="electricity.grid",
+    )
+    fields.update(overrides)
+    return fields
+
+
 def add_electricity(actor: Actor, code: object, stage: str, kwh: str, **extra) -> object:
     return activity_add(
         actor=actor,

@@ -9,7 +9,7 @@ import pytest
 from zhonghe.engine.activities import Cabin, Phase, Quality, VehicleFuel
 from zhonghe.events.models import ActivityRecord
 from zhonghe.footprints.services import activity_add
-from zhonghe.footprints.tests.builders import make_event, refused
+from zhonghe.footprints.tests.builders import electricity_fields, make_event, refused
 from zhonghe.footprints.translate import to_engine
 from zhonghe.lib.errors import ValidationFailed
 
@@ -22,16 +22,7 @@ def draft(actors):
 
 
 def _electricity(actors, event, **overrides):
-    fields = dict(
-        actor=actors.organiser,
-        code=event.code,
-        stage="before",
-        category="electricity",
-        factor_key="electricity.grid",
-        quantity="1000",
-    )
-    fields.update(overrides)
-    return fields
+    return electricity_fields(event, **{"actor": actors.organiser, "quantity": "1000", **overrides})
 
 
 def _travel(actors, event, mode="flight_domestic", **overrides):

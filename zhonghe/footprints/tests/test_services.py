@@ -27,6 +27,7 @@ from zhonghe.footprints.tests.builders import (
     TZ,
     accounted_event,
     add_electricity,
+    electricity_fields,
     force_status,
     make_event,
     planned_event,
@@ -49,16 +50,7 @@ def draft(actors):
 
 
 def _electricity(actors, event, **overrides):
-    fields = dict(
-        actor=actors.organiser,
-        code=event.code,
-        stage="before",
-        category="electricity",
-        factor_key="electricity.grid",
-        quantity="100",
-    )
-    fields.update(overrides)
-    return fields
+    return electricity_fields(event, **{"actor": actors.organiser, "quantity": "100", **overrides})
 
 
 def _travel(actors, event, **overrides):

@@ -15,7 +15,7 @@ from zhonghe.imports.aggregate import (
 )
 from zhonghe.imports.parse import parse_file
 
-from .helpers import ZH, csv_bytes
+from .spreadsheets import ZH, csv_bytes
 
 D = Decimal
 RELEASE = load_release("CQ-2025")

@@ -15,7 +15,7 @@ from zhonghe.data.places import city_place
 from zhonghe.engine.activities import Activity, Category, TravelActivity, TravelMode
 from zhonghe.engine.footprint import calculate_footprint
 
-from .helpers import ACTIVITY_ZH, ZH, csv_bytes, xlsx_bytes
+from .spreadsheets import ACTIVITY_ZH, ZH, csv_bytes, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[3]
 

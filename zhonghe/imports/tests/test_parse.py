@@ -13,7 +13,7 @@ from zhonghe.imports.errors import MESSAGES, ImportRefused
 from zhonghe.imports.parse import parse_file
 from zhonghe.imports.places import PlaceResolver
 
-from .helpers import ACTIVITY_ZH, EN, ZH, codes, csv_bytes, xlsx_bytes
+from .spreadsheets import ACTIVITY_ZH, EN, ZH, codes, csv_bytes, xlsx_bytes
 
 D = Decimal
 GOOD = ["张三", "成都", "", "高铁", "是", "2", "", "", ""]

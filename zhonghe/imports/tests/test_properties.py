@@ -7,7 +7,7 @@ from zhonghe.imports import parse as parse_module
 from zhonghe.imports.aggregate import aggregate_attendees
 from zhonghe.imports.parse import parse_file
 
-from .helpers import ZH, csv_bytes
+from .spreadsheets import ZH, csv_bytes
 
 ORIGINS = ["成都", "Chengdu", "朝阳区", "火星", "", "CKG", "双流机场", "重庆北站", "渝中区"]
 MODES = ["高铁", "飞机", "自驾", "出租车", "潜艇", ""]

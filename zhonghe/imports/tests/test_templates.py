@@ -12,7 +12,7 @@ from zhonghe.imports.columns import COLUMNS, Kind
 from zhonghe.imports.parse import parse_file
 from zhonghe.imports.templates import EXAMPLES, template_csv, template_xlsx
 
-from .helpers import ZH, csv_bytes, xlsx_bytes
+from .spreadsheets import ZH, csv_bytes, xlsx_bytes
 
 
 @pytest.mark.parametrize("kind", list(Kind))
