@@ -16,7 +16,7 @@ from zhonghe.api.schemas import NoteIn, created_or_replayed, created_responses, 
 from zhonghe.data.districts import all_districts
 from zhonghe.events import services as event_services
 from zhonghe.events import workflow
-from zhonghe.events.models import Event, EventKind
+from zhonghe.events.models import Event, EventKind, GridChoice
 from zhonghe.events.selectors import event_get, event_list_for_actor, transitions_for_event
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
@@ -38,6 +38,11 @@ class EventIn(Schema):
     area_m2: AreaM2 | None = None
     venue_district: str = Field(description="Chongqing district adcode, e.g. 500103", json_schema_extra=DISTRICTS)
     venue_address: str = Field("", max_length=300)
+    grid: str = Field(
+        "provincial",
+        description="grid factor of the event's electricity: provincial (the venue's province), national or regional",
+        json_schema_extra={"enum": list(GridChoice.values)},
+    )
     start_date: date = Field(description=f"from {event_services.EARLIEST_DATE.isoformat()}")
     end_date: date = Field(description=f"until {event_services.LATEST_DATE.isoformat()}, not before start_date")
 
@@ -57,6 +62,7 @@ class EventOut(Schema):
     area_m2: AreaM2Out | None
     venue_district: str
     venue_address: str
+    grid: str
     start_date: date
     end_date: date
     status: str

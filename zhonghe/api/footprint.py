@@ -5,16 +5,18 @@ An outside contract: names are fixed (README, "Commands and outside contracts");
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from zhonghe.api.activities import ActivityFields
 from zhonghe.api.footprint_schemas import LineOut
 from zhonghe.api.schemas import ErrorOut, responses
-from zhonghe.footprints.calculator import footprint_calculate
+from zhonghe.footprints.calculator import calculator_options, footprint_calculate
 from zhonghe.footprints.translate import footprint_lines_json
 
 router = Router(tags=["footprint"])
@@ -46,6 +48,21 @@ class CalculatorActivityIn(ActivityFields):
 class FootprintIn(Schema):
     release: str | None = Field(None, max_length=64, description="factor release code; default: the current one")
     activities: list[CalculatorActivityIn] = Field(min_length=1, max_length=MAX_ACTIVITIES)
+    venue_province: str | None = Field(
+        None,
+        min_length=1,
+        max_length=60,
+        description="the venue: a 2-digit province adcode (50), a district or city adcode (500103) or a place "
+        "name (渝中区, 四川省); default: Chongqing. Picks the provincial grid factor",
+    )
+    grid: Literal["provincial", "national", "regional"] = Field(
+        "provincial",
+        description="grid factor for electricity.grid: the venue province's (default), the national average, or "
+        "the venue's regional grid (西南 for Sichuan, Chongqing and Tibet); an event's `grid` is the same choice",
+    )
+    radiative_forcing: StrictBool | None = Field(
+        None, description="flights' radiative forcing as separate lines; null: the release's default"
+    )
 
 
 class FootprintOut(Schema):
@@ -68,8 +85,11 @@ class FootprintOut(Schema):
 def calculate(request: HttpRequest, payload: FootprintIn):
     """Nothing is stored. A bad activity is refused with `fields.ref` naming it and the field at fault;
     an unknown release with code `unknown_release`; too many calls with 429 `throttled`."""
+    options = calculator_options(
+        venue=payload.venue_province, grid=payload.grid, radiative_forcing=payload.radiative_forcing
+    )
     footprint = footprint_calculate(
-        release_code=payload.release, activities=[item.dict() for item in payload.activities]
+        release_code=payload.release, activities=[item.dict() for item in payload.activities], options=options
     )
     low_kg, high_kg = footprint.range_95_kg_co2e
     return {

@@ -13,9 +13,12 @@ class EngineError(ValueError):
 
     code: str = "engine_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, advice: str = "") -> None:
         super().__init__(message)
         self.message = message
+        # A stable token naming what the person should do instead (the service layer words it in their
+        # language), e.g. "charging_kwh_as_electricity"; "" when the message says it all.
+        self.advice = advice
 
 
 class UnknownFactor(EngineError):

@@ -201,10 +201,10 @@ def _grid_factor(activity: Activity, ctx: Context) -> tuple[EmissionFactor, tupl
                 f"{activity.ref}: factor_key: release {ctx.release.code} has no regional grid for venue province "
                 f"{province or '(unknown)'}; choose the provincial or national grid"
             )
-        return ctx.factor(activity.ref, "factor_key", key), ("", "")
+        return ctx.factor(activity.ref, "factor_key", key), ("（按所选区域电网）", " (regional grid chosen)")
     if choice == "provincial" and province in grid.provinces:
         return ctx.factor(activity.ref, "factor_key", grid.provinces[province]), ("", "")
-    note = ("", "")
+    note = ("（按所选全国电网平均）", " (national average chosen)")
     if choice == "provincial":
         note = (
             f"（会场省份{province or '未知'}无省级因子，按全国平均）",

@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from .footprint import FootprintLine
 
 _FLIGHTS = (TravelMode.FLIGHT_DOMESTIC, TravelMode.FLIGHT_INTERNATIONAL)
+# A vehicle fuel without a cited per-km factor is refused, saying what to record instead (never a made-up
+# kWh or litres per km): an electric vehicle's charging energy goes through the venue's grid factor, a
+# diesel vehicle's fuel through the mobile diesel factor.
+_FUEL_ADVICE = {
+    "electric": (
+        "; record the charging kWh as an electricity activity (electricity.grid) instead",
+        "charging_kwh_as_electricity",
+    ),
+    "diesel": ("; record the diesel used as a fuel activity (fuel.diesel_mobile, L or t) instead", "diesel_as_fuel"),
+}
 
 
 def _flight_mode(activity: TravelActivity) -> tuple[TravelMode, str, str]:
@@ -63,14 +73,12 @@ def _road_factor(activity: TravelActivity, ctx: Context) -> EmissionFactor:
         if key in ctx.release.factors:
             return ctx.release.factors[key]
     field_name = "fuel" if fuel else "mode"
-    hint = ""
-    if fuel == "electric":
-        # No cited kWh per vehicle-km: the charging energy itself goes through the grid factor.
-        hint = "; record the charging kWh as an electricity activity (electricity.grid) instead"
+    hint, advice = _FUEL_ADVICE.get(fuel or "", ("", ""))
     raise UnknownFactor(
         f"{activity.ref}: {field_name}: release {ctx.release.code} has no factor {base!r}"
         + (f" ({mode} with fuel {fuel})" if fuel else "")
-        + hint
+        + hint,
+        advice=advice,
     )
 
 

@@ -38,6 +38,14 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class GridChoice(models.TextChoices):
+    """Which grid factor an event's purchased electricity uses (the engine's AccountingOptions.grid)."""
+
+    PROVINCIAL = "provincial", _("省级电网（举办地所在省份，缺省）")
+    NATIONAL = "national", _("全国电网平均")
+    REGIONAL = "regional", _("区域电网（西南）")
+
+
 class Stage(models.TextChoices):
     BEFORE = "before", _("事前（预估）")
     AFTER = "after", _("事后（实际）")
@@ -54,6 +62,8 @@ class Event(models.Model):
     area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True)
     venue_district = models.CharField(_("举办区县"), max_length=6)
     venue_address = models.CharField(_("举办地址"), max_length=300, blank=True)
+    # The grid factor the event's electricity uses; each inventory version stores the options it was computed with.
+    grid = models.CharField(_("电网排放因子"), max_length=12, choices=GridChoice.choices, default=GridChoice.PROVINCIAL)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -15,7 +15,7 @@ from zhonghe.accounts.models import Role
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.deadlines import completion_deadline
-from zhonghe.events.models import Event, EventKind, MeetingClass, Plan, Status
+from zhonghe.events.models import Event, EventKind, GridChoice, MeetingClass, Plan, Status
 from zhonghe.events.obligation import EventFacts, check_obligation
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
@@ -72,6 +72,9 @@ def _clean_event_fields(fields: dict) -> dict:
         district_by_code(str(fields.get("venue_district", "")))
     except UnknownDistrict:
         errors["venue_district"] = _("请选择重庆市的区县")
+    grid = fields.get("grid") or GridChoice.PROVINCIAL
+    if grid not in GridChoice.values:
+        errors["grid"] = _("电网排放因子应为省级、全国或区域电网")
     start, end = fields.get("start_date"), fields.get("end_date")
     if not isinstance(start, date) or not isinstance(end, date):
         errors["start_date"] = _("请填写开始和结束日期")
@@ -90,6 +93,7 @@ def _clean_event_fields(fields: dict) -> dict:
         "area_m2": area if area not in (None, "") else None,
         "venue_district": str(fields["venue_district"]),
         "venue_address": str(fields.get("venue_address", "")).strip(),
+        "grid": str(grid),
         "start_date": start,
         "end_date": end,
     }

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from zhonghe.data.factor_releases import load_release
+from zhonghe.data.places import UnknownPlace, city_place
 from zhonghe.engine.activities import Activity, TravelActivity
 from zhonghe.engine.errors import EngineError
 from zhonghe.engine.factors import FactorRelease
@@ -51,13 +52,48 @@ def _activity(item: dict[str, Any], release: FactorRelease, options: AccountingO
     return activity
 
 
-def footprint_calculate(*, release_code: str | None, activities: list[dict[str, Any]]) -> Footprint:
+def venue_province(query: str | None) -> str:
+    """The 2-digit province adcode of a venue given as such, as a district/city adcode or as a place name.
+
+    None or "" → "50" (Chongqing: the platform's events). Raises ValidationFailed on `venue_province`.
+    """
+    text = (query or "").strip()
+    if not text:
+        return AccountingOptions().venue_province
+    lookup = f"{text}0000" if len(text) == 2 and text.isdigit() else text
+    try:
+        return city_place(lookup).code[:2]
+    except UnknownPlace as exc:
+        message = _("未知的举办地：%(q)s（请填写省级行政区代码、区县代码或地名）") % {"q": text}
+        raise ValidationFailed(message, code="unknown_place", fields={"venue_province": message}) from exc
+
+
+def calculator_options(
+    *, venue: str | None = None, grid: str | None = None, radiative_forcing: bool | None = None
+) -> AccountingOptions:
+    """The options of one calculation: the same ones an event's inventory stores (translate.accounting_options)."""
+    try:
+        return AccountingOptions(
+            venue_province=venue_province(venue), grid=grid or "provincial", radiative_forcing=radiative_forcing
+        )
+    except EngineError as exc:
+        raise engine_refusal(exc) from exc
+
+
+def footprint_calculate(
+    *, release_code: str | None, activities: list[dict[str, Any]], options: AccountingOptions | None = None
+) -> Footprint:
     """Compute the footprint of `activities` (dicts with a unique `ref`) with `release_code` (default release).
 
-    Raises ValidationFailed (fields name the `ref` and the field) or the release's refusal; writes nothing.
+    `options` (calculator_options) default to a venue in Chongqing, the provincial grid and the release's RF
+    default. Raises ValidationFailed (fields name the `ref` and the field) or the release's refusal; writes nothing.
     """
     release = _release(release_code)
-    options = AccountingOptions()  # a venue in Chongqing, the provincial grid: the platform's events
+    options = options or AccountingOptions()
+    try:
+        calculate_footprint([], release, options)  # options a method/1 release cannot honour: refused first
+    except EngineError as exc:
+        raise engine_refusal(exc) from exc
     seen: set[str] = set()
     for item in activities:
         ref = str(item.get("ref", ""))

@@ -140,6 +140,10 @@ def plan_estimate(*, actor: Actor, code: object) -> Plan:
     return plan
 
 
+def _same_options(stored: dict, options: dict) -> bool:
+    return (stored or to_jsonable(accounting_options(None))) == options
+
+
 @transaction.atomic
 def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
     """Freeze the AFTER-stage data into a new immutable, hashed inventory version.
@@ -159,8 +163,11 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
     # Method/1 releases carry no uncertainty data: no range is stored rather than a zero-width one.
     low_kg, high_kg = footprint.range_95 if footprint.method_version == METHOD_2 else (None, None)
     data_hash = inventory_hash(activities, release)
+    options = to_jsonable(accounting_options(event))
     latest = event.inventories.order_by("-version").first()
-    if latest is not None and latest.data_hash == data_hash:
+    # Same data under the same options (a new grid choice is a reason to freeze again; versions frozen before
+    # options were stored hold {} and count as the defaults).
+    if latest is not None and latest.data_hash == data_hash and _same_options(latest.options, options):
         raise Conflict(_("活动数据未变化，无需重新冻结"), code="inventory_unchanged")
     workflow.transition(event=event, action="freeze_inventory", actor=actor.user)
     version = (event.inventories.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -176,7 +183,7 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         required_offset_t=footprint.required_offset_t,
         activities=[to_jsonable(a) for a in sorted(activities, key=lambda a: a.ref)],
         lines=footprint_lines_json(footprint),
-        options=to_jsonable(accounting_options(event)),
+        options=options,
         by_phase_kg=to_jsonable(footprint.by_phase_kg()),
         by_source_kg=to_jsonable(footprint.by_category_kg()),
         range_low_kg_co2e=low_kg,

@@ -35,7 +35,7 @@ ENGINE_FIELDS = {
     name: name
     for name in (
         "quantity", "unit", "factor_key", "green_kwh", "green_share", "green_certificates", "occupancy",
-        "cabin", "fuel", "distance_km", "person_trips",
+        "cabin", "fuel", "distance_km", "person_trips", "grid", "radiative_forcing", "venue_province",
     )
 } | {"mode": "travel_mode"}  # fmt: skip
 
@@ -49,8 +49,19 @@ def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
         "unknown_release": _("未知的排放因子版本"),
         "unit_mismatch": _("单位与排放因子不匹配"),
     }
+    advice = {
+        "charging_kwh_as_electricity": _(
+            "本因子版本没有电动车每公里耗电量的引用数据：请将充电电量（千瓦时/度）录入为电力活动"
+            "（电网排放因子），系统按举办地电网排放因子核算"
+        ),
+        "diesel_as_fuel": _(
+            "本因子版本没有柴油车按公里计的排放因子：请将所用柴油（升或吨）录入为燃料活动（移动源柴油）"
+        ),
+    }.get(getattr(exc, "advice", ""), "")
     detail = str(getattr(exc, "message", exc))
     headline = headlines.get(code, _("无法核算该活动数据"))
+    if advice:
+        headline = _("%(headline)s：%(advice)s") % {"headline": headline, "advice": advice}
     message = _("%(headline)s（%(detail)s）") % {"headline": headline, "detail": detail}
     # The engine words its refusals "<ref>: <field>: …"; name that field too (API envelopes, form fields).
     named = ENGINE_FIELD.match(detail)
@@ -69,14 +80,14 @@ def _place(kind: str, query: str) -> Place:
 
 
 def accounting_options(event: Event | None) -> AccountingOptions:
-    """The event's accounting options: the venue's province from its district (Chongqing → "50")."""
+    """The event's accounting options: the venue's province from its district (Chongqing → "50"), its grid."""
     if event is None:
         return AccountingOptions()
     try:
         province = district_by_code(event.venue_district).adcode[:2]
     except UnknownDistrict:
         province = ""  # unknown venue → the engine's national average
-    return AccountingOptions(venue_province=province)
+    return AccountingOptions(venue_province=province, grid=event.grid or "provincial")
 
 
 def options_from_json(data: dict[str, Any]) -> AccountingOptions:

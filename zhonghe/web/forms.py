@@ -14,6 +14,7 @@ from zhonghe.events.models import (
     Cabin,
     DataQuality,
     EventKind,
+    GridChoice,
     MeetingClass,
     Phase,
     PlaceKind,
@@ -83,6 +84,13 @@ class EventForm(BootstrapForm):
     )
     venue_district = forms.ChoiceField(label=_("举办区县"))
     venue_address = forms.CharField(label=_("举办地址"), max_length=300, required=False)
+    grid = forms.ChoiceField(
+        label=_("电网排放因子"),
+        choices=GridChoice.choices,
+        initial=GridChoice.PROVINCIAL,
+        required=False,  # left out → the provincial grid (events/services.py)
+        help_text=_("外购电力按所选电网的排放因子核算；缺省为举办地所在省份的省级电网平均排放因子"),
+    )
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from zhonghe.api.tests.support import Api, assert_envelope, planned_event
+from zhonghe.data.factor_releases import load_release
 from zhonghe.events.models import ActivityRecord
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.services import activity_add, inventory_freeze
@@ -149,3 +150,97 @@ def test_a_key_is_not_needed_but_a_bad_one_is_ignored(client, actors):
     response = Api(client, "zh_bogus_key").post("/footprint", {"activities": [ELECTRICITY]})
     assert response.status_code == 200, response.content
     assert ActivityRecord.objects.count() == 0 and InventoryVersion.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "factor_key", "kg"),
+    [
+        ({}, "electricity.grid_p50", "558.100"),  # 1,000 kWh × 0.5581 (重庆, MEE/NBS 2025 No. 47 table 3)
+        ({"venue_province": "51"}, "electricity.grid_p51", "156.400"),  # × 0.1564 (四川)
+        ({"venue_province": "510104"}, "electricity.grid_p51", "156.400"),  # a district of 成都 → 四川
+        ({"venue_province": "成都市"}, "electricity.grid_p51", "156.400"),
+        ({"venue_province": "北京"}, "electricity.grid_p11", "555.400"),  # × 0.5554 (北京)
+        ({"grid": "national"}, "electricity.grid_national", "530.600"),  # × 0.5306 (table 1)
+        ({"grid": "regional"}, "electricity.grid_region_xinan", "247.200"),  # × 0.2472 (西南, table 2)
+        ({"grid": "regional", "venue_province": "四川省"}, "electricity.grid_region_xinan", "247.200"),
+    ],
+)
+def test_the_venue_and_the_grid_are_options_of_the_body(anonymous, options, factor_key, kg):
+    response = anonymous.post("/footprint", {"activities": [ELECTRICITY], **options})
+    assert response.status_code == 200, response.content
+    (line,) = response.json()["lines"]
+    assert (line["factor_key"], line["kg_co2e"]) == (factor_key, kg)
+
+
+def test_radiative_forcing_is_an_option_of_the_body(anonymous):
+    off = anonymous.post("/footprint", {"activities": [FLIGHT]}).json()
+    on = anonymous.post("/footprint", {"activities": [FLIGHT], "radiative_forcing": True}).json()
+    assert [line.get("part") for line in off["lines"]] == [""]
+    flight, rf = on["lines"]
+    assert (flight, rf["part"]) == (off["lines"][0], "rf")
+    assert Decimal(on["total_kg_co2e"]) == Decimal(flight["kg_co2e"]) + Decimal(rf["kg_co2e"])
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "release"),
+    [
+        ({"venue_province": "火星"}, "venue_province", None),
+        ({"venue_province": "99"}, "venue_province", None),
+        ({"venue_province": ""}, "venue_province", None),  # schema: at least one character
+        ({"grid": "hydro"}, "grid", None),  # schema: enum
+        ({"radiative_forcing": "yes"}, "radiative_forcing", None),  # schema: a JSON boolean
+        ({"grid": "national"}, "grid", "CQ-2025"),  # method/1 has one grid: refused, not ignored
+        ({"radiative_forcing": True}, "radiative_forcing", "CQ-2025"),
+    ],
+)
+def test_bad_options_are_refused_by_field_and_nothing_written(anonymous, actors, options, field, release):
+    before = db_snapshot()
+    body = {"activities": [ELECTRICITY], **options, **({"release": release} if release else {})}
+    error = assert_envelope(anonymous.post("/footprint", body), 422)
+    assert field in error["fields"], error
+    assert_nothing_written(before)
+
+
+def test_a_regional_grid_outside_the_mapped_region_names_the_activity(anonymous):
+    body = {"activities": [ELECTRICITY], "grid": "regional", "venue_province": "11"}
+    error = assert_envelope(anonymous.post("/footprint", body), 422)
+    assert (error["fields"]["ref"], "factor_key" in error["fields"]) == ("hall", True)
+
+
+@pytest.mark.parametrize(("grid", "rf"), [("national", False), ("regional", True)])
+def test_the_calculator_with_an_events_options_gives_its_inventorys_lines(anonymous, actors, grid, rf, settings):
+    organiser = actors.organiser
+    event = planned_event(organiser, grid=grid)
+    fields = [
+        dict(category="electricity", factor_key="electricity.grid", quantity="18000", unit="度", quality="metered"),
+        dict(category="electricity", factor_key="electricity.grid", quantity="9000", green_share="0.25",
+             green_certificates=["GEC-9"], phase="preparation"),
+        dict(category="travel", travel_mode="flight_domestic", person_trips=40, place_kind="airport",
+             origin="PEK", destination="CKG", cabin="business"),
+        dict(category="fuel", factor_key="fuel.diesel", quantity="120", unit="升", phase="closing"),
+    ]  # fmt: skip
+    records = [activity_add(actor=organiser, code=event.code, stage="after", **f) for f in fields]
+    release = load_release(settings.DEFAULT_FACTOR_RELEASE)
+    inventory = inventory_freeze(actor=organiser, code=event.code)
+    assert inventory.options["grid"] == grid
+    options = {"grid": grid, "venue_province": event.venue_district, "radiative_forcing": rf}
+    calculator_body = {"activities": [{"ref": str(r.code), **f} for r, f in zip(records, fields, strict=True)]}
+    body = anonymous.post("/footprint", {**calculator_body, **options}).json()
+    # The event's inventory takes the release's RF default; the calculator's explicit choice must match it.
+    if rf != release.method2.rf_default:
+        assert any(line["part"] == "rf" for line in body["lines"]) is rf
+        body = anonymous.post("/footprint", {**calculator_body, **options, "radiative_forcing": None}).json()
+    assert body["lines"] == inventory.lines
+    assert Decimal(body["total_kg_co2e"]) == inventory.total_kg_co2e
+    assert [Decimal(v) for v in body["range_95_kg_co2e"]] == [inventory.range_low_kg_co2e, inventory.range_high_kg_co2e]
+
+
+def test_the_schema_states_the_option_constraints(anonymous):
+    schema = anonymous.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["FootprintIn"]
+    properties = schema["properties"]
+    assert properties["grid"]["enum"] == ["provincial", "national", "regional"]
+    assert properties["grid"]["default"] == "provincial"
+    venue = next(option for option in properties["venue_province"]["anyOf"] if option.get("type") == "string")
+    assert (venue["minLength"], venue["maxLength"]) == (1, 60)
+    assert {option.get("type") for option in properties["radiative_forcing"]["anyOf"]} == {"boolean", "null"}
+    assert schema["required"] == ["activities"]

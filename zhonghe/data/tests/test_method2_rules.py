@@ -45,6 +45,20 @@ def test_the_grid_factor_follows_the_venue_and_the_option(options, factor_key, k
     assert line.factor_source and line.factor_source_en
 
 
+@pytest.mark.parametrize(
+    ("options", "zh", "en"),
+    [
+        (AccountingOptions(grid="national"), "（按所选全国电网平均）", "(national average chosen)"),
+        (AccountingOptions(grid="regional"), "（按所选区域电网）", "(regional grid chosen)"),
+    ],
+)
+def test_a_chosen_grid_says_so_on_the_line(options, zh, en):
+    (line,) = one(kwh(), options)
+    assert line.factor_source.endswith(zh) and line.factor_source_en.endswith(en)
+    (provincial,) = one(kwh())
+    assert "所选" not in provincial.factor_source and "chosen" not in provincial.factor_source_en
+
+
 def test_a_province_without_a_factor_says_it_fell_back_to_national():
     (line,) = one(kwh(), AccountingOptions(venue_province="54"))
     assert "national average" in line.factor_source_en and "全国平均" in line.factor_source
@@ -238,12 +252,22 @@ def test_vehicle_fuel_selects_its_factor_or_is_refused_by_ref_and_field():
     assert (electric.factor_key, electric.kg_co2e) == ("travel.taxi_electric", D("0.911"))
     (petrol,) = one(TravelActivity("c", TravelMode.CAR, 1, distance_km=D("10"), fuel=VehicleFuel.PETROL))
     assert petrol.factor_key == "travel.car_petrol"
-    with pytest.raises(UnknownFactor, match="^c: fuel: release CQ-2025.2 has no factor 'travel.car_diesel'"):
+    with pytest.raises(UnknownFactor, match="^c: fuel: release CQ-2025.2 has no factor 'travel.car_diesel'") as diesel:
         one(TravelActivity("c", TravelMode.CAR, 1, distance_km=D("10"), fuel=VehicleFuel.DIESEL))
+    assert diesel.value.advice == "diesel_as_fuel" and "fuel.diesel_mobile" in diesel.value.message
     with pytest.raises(
         UnknownFactor, match="^c: fuel: .*'travel.car_electric'.*charging kWh as an electricity activity"
-    ):
+    ) as electric:
         one(TravelActivity("c", TravelMode.CAR, 1, distance_km=D("10"), fuel=VehicleFuel.ELECTRIC))
+    assert electric.value.advice == "charging_kwh_as_electricity"
+    with pytest.raises(UnknownFactor, match="^t: fuel: .*'travel.taxi_diesel'") as taxi:
+        one(TravelActivity("t", TravelMode.TAXI, 1, distance_km=D("10"), fuel=VehicleFuel.DIESEL))
+    assert taxi.value.advice == "diesel_as_fuel"
+
+
+def test_the_release_cites_no_energy_per_km_for_electric_or_diesel_cars():
+    """The refusal above is the honest answer: CQ-2025.2 holds no kWh/km and no diesel-car factor to use."""
+    assert not {"travel.car_electric", "travel.car_diesel", "travel.taxi_diesel"} & set(RELEASE.factors)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from zhonghe.engine.activities import Cabin, Phase, Quality, VehicleFuel
 from zhonghe.events.models import ActivityRecord
@@ -128,3 +130,20 @@ def test_green_power_only_on_electricity(actors, draft):
     error = refused(ValidationFailed, "validation_failed", activity_add, **fields)
     assert "green_share" in error.fields
     assert ActivityRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "fuel", "zh", "en"),
+    [
+        ("car", "electric", "请将充电电量（千瓦时/度）录入为电力活动", "record the charging energy (kWh)"),
+        ("car", "diesel", "请将所用柴油（升或吨）录入为燃料活动", "record the diesel used (litres or tonnes)"),
+        ("taxi", "diesel", "请将所用柴油（升或吨）录入为燃料活动", "record the diesel used (litres or tonnes)"),
+    ],
+)
+def test_a_fuel_without_a_cited_factor_says_what_to_record_in_both_languages(actors, draft, mode, fuel, zh, en):
+    fields = _travel(actors, draft, mode, fuel=fuel, distance_km="30")
+    error = refused(ValidationFailed, "unknown_factor", activity_add, **fields)
+    assert zh in error.message and zh in error.fields["fuel"]
+    with translation.override("en"):
+        english = refused(ValidationFailed, "unknown_factor", activity_add, **fields)
+    assert en in english.message and not re.search(r"[\u4e00-\u9fff]", english.message)
