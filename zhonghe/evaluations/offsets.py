@@ -7,9 +7,9 @@ from zhonghe.events.models import Event
 
 def offset_covered_t(event: Event) -> int:
     """Σ whole tonnes cancelled for `event`: credits retired in the platform's registry (Event.retired_t, kept
-    by registry.services.credits_retire under the event lock).
-
-    Extension point: confirmed external cancellations (CCER, allowances cancelled in other registries) are to be
-    added here, so the evaluation gate and certificate issuance count them the same way.
+    by registry.services.credits_retire under the event lock), less the retired tonnes the registry operator has
+    since invalidated, plus confirmed external cancellations (CCER, allowances cancelled in other registries).
     """
-    return int(event.retired_t)
+    from zhonghe.registry.claims import event_external_t, event_invalidated_t  # registry imports this module
+
+    return int(event.retired_t) - event_invalidated_t(event) + event_external_t(event)

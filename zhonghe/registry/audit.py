@@ -6,8 +6,10 @@ blocks (active + retired + cancelled); live blocks never overlap; every supersed
 partitioned by its children; each retirement's quantity equals its block's, and each event's retired_t the
 sum of its retirements; each listing's reserved/sold tonnes equal its pending/confirmed orders and fit its
 offer, and no seller has promised listings more than it holds; and, replaying the project's
-ISSUE/TRANSFER/RETIRE entries in order, every move takes serials its sender held active, and every live
-block's holder and status are what the ledger says.
+ISSUE/TRANSFER/RETIRE/INVALIDATE entries in order, every move takes serials its sender held active (an
+invalidation: active or retired), and every live block's holder and status are what the ledger says; external
+cancellations never overlap nor share a proof, and invalidations, their blocks, ledger entries and impacts agree
+(registry/audit_claims.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from zhonghe.events.models import Event
+from zhonghe.registry import audit_claims
 from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
 from zhonghe.registry.models import (
     BlockStatus,
@@ -78,11 +81,13 @@ def audit_checkpoint(checkpoint: object) -> list[str]:
 
 
 def audit_project(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
+    """Per project (one vintage each): issued = active + retired + cancelled + invalidated (reserved tonnes are
+    part of the seller's active ones: audit_listings), no overlaps, superseded blocks exactly split."""
     problems = []
     issued = sum(e.quantity_t for e in entries if e.kind == LedgerKind.ISSUE)
     live = [b for b in blocks if b.status != BlockStatus.SUPERSEDED]
     live_total = sum(b.quantity_t for b in live)
-    if live_total != issued:
+    if live_total != issued:  # live = active + retired + cancelled + invalidated
         problems.append(f"{project.code}: issued {issued} t but live blocks hold {live_total} t")
     for a, b in find_overlaps([SerialRange(b.serial_first, b.serial_last) for b in live]):
         problems.append(f"{project.code}: live ranges overlap {a.first}-{a.last} and {b.first}-{b.last}")
@@ -105,7 +110,17 @@ def audit_project(project: CreditProject, entries: list[LedgerEntry], blocks: li
 # A replayed segment: (first serial, last serial, holder organisation id, block status).
 Segment = tuple[int, int, int | None, str]
 
-_AFTER_MOVE = {LedgerKind.TRANSFER: BlockStatus.ACTIVE, LedgerKind.RETIRE: BlockStatus.RETIRED}
+_AFTER_MOVE = {
+    LedgerKind.TRANSFER: BlockStatus.ACTIVE,
+    LedgerKind.RETIRE: BlockStatus.RETIRED,
+    LedgerKind.INVALIDATE: BlockStatus.INVALIDATED,
+}
+# The statuses a move may take its serials from (an invalidation also reverses retired credits).
+_MOVES_FROM = {
+    LedgerKind.TRANSFER: (BlockStatus.ACTIVE,),
+    LedgerKind.RETIRE: (BlockStatus.ACTIVE,),
+    LedgerKind.INVALIDATE: (BlockStatus.ACTIVE, BlockStatus.RETIRED),
+}
 
 
 def _overlapping(segments: list[Segment], first: int, last: int) -> tuple[int, int]:
@@ -141,7 +156,7 @@ def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]
                 segments.insert(lo, (e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE))
             continue
         held = segments[lo:hi]
-        sender_held = all((h[2], h[3]) == (e.from_org_id, BlockStatus.ACTIVE) for h in held)
+        sender_held = all(h[2] == e.from_org_id and h[3] in _MOVES_FROM[LedgerKind(e.kind)] for h in held)
         if not (_covers(held, e.serial_first, e.serial_last) and sender_held):
             problems.append(f"{e.project.code}: ledger seq {e.seq} moves {span}, not all held active by its sender")
             continue
@@ -174,8 +189,10 @@ def audit_holders(project: CreditProject, entries: list[LedgerEntry], blocks: li
 def audit_retirements() -> list[str]:
     problems = []
     for r in Retirement.objects.select_related("block"):
-        if r.block.status != BlockStatus.RETIRED or r.block.quantity_t != r.quantity_t:
+        if r.block.quantity_t != r.quantity_t:
             problems.append(f"retirement {r.number}: block status/quantity does not match")
+        elif r.block.status != BlockStatus.RETIRED:
+            problems.extend(audit_claims.retirement_split_by_invalidation(r))
     sums = dict(Retirement.objects.order_by().values_list("event_id").annotate(t=Sum("quantity_t")))
     for event in Event.objects.filter(Q(retired_t__gt=0) | Q(pk__in=sums.keys())).order_by("id"):
         summed_t = sums.get(event.id, 0)
@@ -235,4 +252,6 @@ def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
         problems.extend(audit_holders(project, entries, blocks))
     problems.extend(audit_retirements())
     problems.extend(audit_listings())
+    problems.extend(audit_claims.audit_external())
+    problems.extend(audit_claims.audit_invalidations())
     return problems

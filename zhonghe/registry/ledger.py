@@ -93,23 +93,41 @@ def take_from_blocks(
         block.save(update_fields=["status"])
         taken_children.append(_child(block, taken, new_holder, new_status))
         if rest is not None:
-            _child(block, rest, block.holder, BlockStatus.ACTIVE)
+            _child(block, rest, block.holder_id, BlockStatus.ACTIVE)
         remaining -= taken.quantity
     if remaining:
         raise RuntimeError("take_from_blocks called with insufficient blocks")  # callers check balance first
     return taken_children
 
 
-def _child(parent: CreditBlock, serials: SerialRange, holder: Organization, status: str) -> CreditBlock:
+def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int, status: str) -> CreditBlock:
+    # By id: no lazy load of the parent's project or holder inside the project lock.
     return CreditBlock.objects.create(
-        project=parent.project,
+        project_id=parent.project_id,
         serial_first=serials.first,
         serial_last=serials.last,
         quantity_t=serials.quantity,
-        holder=holder,
+        holder_id=holder if isinstance(holder, int) else holder.pk,
         status=status,
         parent=parent,
     )
+
+
+def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:
+    """Supersede one live block (locked) that `serials` touches: its part inside the range becomes an
+    INVALIDATED child (same holder), the parts outside keep holder and status. Returns the invalidated child."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invalidate_block must run inside a transaction")
+    first, last = max(block.serial_first, serials.first), min(block.serial_last, serials.last)
+    block_status = block.status
+    block.status = BlockStatus.SUPERSEDED
+    block.save(update_fields=["status"])
+    if block.serial_first < first:
+        _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, block_status)
+    inside = _child(block, SerialRange(first, last), block.holder_id, BlockStatus.INVALIDATED)
+    if last < block.serial_last:
+        _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, block_status)
+    return [inside]
 
 
 def take_range(
@@ -138,8 +156,8 @@ def take_range(
         block.status = BlockStatus.SUPERSEDED
         block.save(update_fields=["status"])
         if block.serial_first < first:
-            _child(block, SerialRange(block.serial_first, first - 1), block.holder, BlockStatus.ACTIVE)
+            _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, BlockStatus.ACTIVE)
         taken_children.append(_child(block, SerialRange(first, last), new_holder, new_status))
         if last < block.serial_last:
-            _child(block, SerialRange(last + 1, block.serial_last), block.holder, BlockStatus.ACTIVE)
+            _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, BlockStatus.ACTIVE)
     return taken_children

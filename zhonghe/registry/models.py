@@ -58,6 +58,7 @@ class BlockStatus(models.TextChoices):
     ACTIVE = "active", _("可用")
     RETIRED = "retired", _("已注销（用于抵消）")
     CANCELLED = "cancelled", _("已作废")
+    INVALIDATED = "invalidated", _("已失效（冻结）")
     SUPERSEDED = "superseded", _("已拆分")
 
 
@@ -86,6 +87,15 @@ class CreditBlock(models.Model):
                 fields=["project", "serial_first"],
                 condition=~Q(status="superseded"),
                 name="block_unique_live_first_serial",
+            ),
+            models.CheckConstraint(condition=Q(status__in=BlockStatus.values), name="block_status_known"),
+        ]
+        indexes = [
+            # The live-block lookup of every move: only active rows, so it stays flat as history grows.
+            models.Index(
+                fields=["project", "holder", "serial_first"],
+                condition=Q(status="active"),
+                name="block_active_by_holder",
             ),
         ]
 
@@ -222,6 +232,7 @@ class LedgerKind(models.TextChoices):
     ISSUE = "issue", _("签发")
     TRANSFER = "transfer", _("转让")
     RETIRE = "retire", _("注销")
+    INVALIDATE = "invalidate", _("失效冲正")
 
 
 class LedgerEntry(models.Model):
@@ -242,6 +253,8 @@ class LedgerEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        # No new constraints here: altering the table would drop the append-only triggers on SQLite (the
+        # audit checks each entry's quantity against its range).
         constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="ledger_quantity_positive")]
 
     def __str__(self) -> str:
@@ -254,3 +267,13 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only")
+
+
+# Claims beyond the ledger (external cancellations, invalidations) live in their own module of the same app.
+from zhonghe.registry.models_claims import (  # noqa: E402, F401
+    CreditInvalidation,
+    ExternalCancellation,
+    ExternalRegistry,
+    ExternalStatus,
+    InvalidationImpact,
+)

@@ -37,6 +37,7 @@ from zhonghe.accounts.models import Organization, Role
 from zhonghe.accounts.services import next_number
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import clean_key, run_idempotent
@@ -457,6 +458,6 @@ def _retire(
         retirements.append(retirement)
     event.retired_t += quantity_t
     event.save(update_fields=["retired_t"])
-    if event.retired_t >= inventory.required_offset_t:
+    if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     return retirements
