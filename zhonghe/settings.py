@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "zhonghe.accounts",
+    "zhonghe.audit",
     "zhonghe.interop",
     "zhonghe.events",
     "zhonghe.footprints",

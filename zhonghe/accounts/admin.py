@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from zhonghe.accounts.admin_service import CleanTextAdmin, ServiceAdmin
 from zhonghe.accounts.models import Membership, Organization, OrgKind, OrgLevel, Role, User
 from zhonghe.accounts.services import organization_create
+from zhonghe.audit.services import audit_admin_formset, audit_append
 from zhonghe.data.districts import district_choices
 
 BLANK = [("", "---------")]
@@ -20,6 +21,16 @@ class MembershipInline(CleanTextAdmin, admin.TabularInline):
 class ZhongheUserAdmin(CleanTextAdmin, UserAdmin):
     inlines = [MembershipInline]
     fieldsets = UserAdmin.fieldsets + (("Zhonghe", {"fields": ("display_name",)}),)
+
+    def save_model(self, request, obj, form, change):  # inside the admin's transaction, like the audit entry
+        super().save_model(request, obj, form, change)
+        audit_append(actor=request.user, action="user.update" if change else "user.create", target=obj)
+
+    def save_formset(self, request, form, formset, change):
+        with audit_admin_formset(
+            actor=request.user, formset=formset, grant="membership.grant", revoke="membership.revoke"
+        ):
+            super().save_formset(request, form, formset, change)
 
 
 class OrganizationForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.selectors import actor_for_user
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.lib import errors
 from zhonghe.lib.admin_readonly import ReadOnlyAdmin
 from zhonghe.lib.text import TextValidator, guard_form_fields
@@ -96,7 +97,8 @@ class ServiceAdmin(ReadOnlyAdmin):
                     actor = actor_for_user(request.user)
                     if actor is None:
                         raise errors.PermissionDenied(_("当前账号未加入任何单位"))
-                    return run(actor, form.cleaned_data)
+                    with audit_acting_as(actor):  # services without an actor argument log the admin's user
+                        return run(actor, form.cleaned_data)
                 except errors.ApplicationError as exc:
                     show_refusal(form, exc)
                     status = exc.http_status

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.models import Membership, NumberSequence, Organization, OrgKind, OrgLevel, Role, User
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
+from zhonghe.audit.services import audit_append
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.lib.errors import Conflict, ValidationFailed
 
@@ -42,9 +43,11 @@ def organization_create(
             district_by_code(district_code)
         except UnknownDistrict as exc:
             raise ValidationFailed(str(exc), code="unknown_district", fields={"district_code": district_code}) from exc
-    return Organization.objects.create(
+    org = Organization.objects.create(
         name=name.strip(), kind=kind, uscc=normalised, level=level, district_code=district_code
     )
+    audit_append(actor=None, action="organization.create", target=org)
+    return org
 
 
 @transaction.atomic
@@ -73,8 +76,10 @@ def user_create(
             user = User.objects.create_user(username=username, password=password, display_name=display_name)
     except IntegrityError as exc:  # a concurrent request took the name first
         raise Conflict(_("用户名已被使用"), code="username_taken", fields={"username": username}) from exc
+    audit_append(actor=None, action="user.create", target=user)
     for role in roles:
-        Membership.objects.create(user=user, organization=organization, role=role)
+        membership = Membership.objects.create(user=user, organization=organization, role=role)
+        audit_append(actor=None, action="membership.grant", target=membership)
     return user
 
 

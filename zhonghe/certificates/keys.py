@@ -23,9 +23,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core import checks
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhonghe.audit.services import audit_append
 from zhonghe.certificates.models import KeyStatus, SigningKey
 from zhonghe.certificates.signing import (
     generate_private_key,
@@ -80,11 +82,14 @@ def write_key_file(key: Ed25519PrivateKey, *, replace: bool = False) -> Path:
     return path
 
 
+@transaction.atomic
 def publish(key: Ed25519PrivateKey) -> SigningKey:
     """Publish the public half (idempotent)."""
-    row, _created = SigningKey.objects.get_or_create(
+    row, created = SigningKey.objects.get_or_create(
         key_id=key_id_for(key), defaults={"public_key_pem": public_key_pem(key)}
     )
+    if created:
+        audit_append(actor=None, action="signing_key.publish", target=row)
     return row
 
 
@@ -118,6 +123,7 @@ def signing_key() -> tuple[Ed25519PrivateKey, str]:
     return key, row.key_id
 
 
+@transaction.atomic
 def retire(key_id: str) -> SigningKey:
     """Mark a published key retired (it keeps verifying). Raises KeyConfigError for unknown or current keys."""
     row = SigningKey.objects.filter(key_id=key_id).first()
@@ -129,6 +135,7 @@ def retire(key_id: str) -> SigningKey:
     if row.status != KeyStatus.RETIRED:
         SigningKey.objects.filter(pk=row.pk).update(status=KeyStatus.RETIRED, retired_at=timezone.now())
         row.refresh_from_db()
+        audit_append(actor=None, action="signing_key.retire", target=row)
     return row
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
+from zhonghe.audit.services import audit_append
 from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.models import Certificate, CertificateStatus
 from zhonghe.certificates.signing import canonical_jcs, sign_canonical
@@ -199,6 +200,7 @@ def _issue(actor: Actor, event: Event) -> Certificate:
         late=late,
     )
     workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
+    audit_append(actor=actor, action="certificate.issue", target=certificate)
     return certificate
 
 
@@ -225,4 +227,5 @@ def certificate_revoke(*, actor: Actor, number: str, reason: str) -> Certificate
     cert.revoke_reason = reason
     cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
     workflow.transition(event=event, action="revoke_certificate", actor=actor.user, note=f"{cert.number}：{reason}")
+    audit_append(actor=actor, action="certificate.revoke", target=cert)
     return cert

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
+from zhonghe.audit.services import audit_append
 from zhonghe.evaluations.checklist import ITEM_KEYS
 from zhonghe.evaluations.models import (
     AssignedBy,
@@ -143,7 +144,7 @@ def evaluation_request(*, actor: Actor, event_code: object, mode: str, verifier_
         if verifier.id == event.organization_id:
             raise ValidationFailed(_("核查机构不能是活动组织方本身"), fields={"verifier": verifier_uscc})
     workflow.transition(event=event, action="request_evaluation", actor=actor.user, note=EvaluationMode(mode).label)
-    return Evaluation.objects.create(
+    evaluation = Evaluation.objects.create(
         event=event,
         inventory=inventory,
         mode=mode,
@@ -152,6 +153,8 @@ def evaluation_request(*, actor: Actor, event_code: object, mode: str, verifier_
         status=EvaluationStatus.OPEN if mode == EvaluationMode.SELF or verifier else EvaluationStatus.WAITING,
         requested_by=actor.user,
     )
+    audit_append(actor=actor, action="evaluation.request", target=evaluation)
+    return evaluation
 
 
 def _resubmit(actor: Actor, event: Event, evaluation: Evaluation, inventory) -> Evaluation:
@@ -163,6 +166,7 @@ def _resubmit(actor: Actor, event: Event, evaluation: Evaluation, inventory) -> 
     evaluation.status = EvaluationStatus.OPEN
     evaluation.rounds += 1
     evaluation.save(update_fields=["inventory", "status", "rounds"])
+    audit_append(actor=actor, action="evaluation.resubmit", target=evaluation)
     return evaluation
 
 
@@ -179,6 +183,7 @@ def evaluation_assign(*, actor: Actor, evaluation_code: object, verifier_uscc: s
         raise ValidationFailed(_("核查机构不能是活动组织方本身"), fields={"verifier": verifier_uscc})
     evaluation.verifier, evaluation.assigned_by, evaluation.status = verifier, AssignedBy.BUREAU, EvaluationStatus.OPEN
     evaluation.save(update_fields=["verifier", "assigned_by", "status"])
+    audit_append(actor=actor, action="evaluation.assign", target=evaluation)
     return evaluation
 
 
@@ -199,6 +204,7 @@ def evaluation_check(
         item=item,
         defaults={"result": result, "note": _text(note, "note", required=False), "checked_by": actor.user},
     )
+    audit_append(actor=actor, action="evaluation.check", target=check)
     return check
 
 
@@ -212,9 +218,11 @@ def finding_add(*, actor: Actor, evaluation_code: object, severity: str, text: s
         raise ValidationFailed(_("未知的核查项"), fields={"item": str(item)})
     if severity not in Severity.values:
         raise ValidationFailed(_("请选择严重程度"), fields={"severity": str(severity)})
-    return Finding.objects.create(
+    finding = Finding.objects.create(
         evaluation=evaluation, item=item, severity=severity, text=_text(text, "text"), created_by=actor.user
     )
+    audit_append(actor=actor, action="finding.add", target=finding)
+    return finding
 
 
 def _locked_finding(actor: Actor, finding_code: object) -> tuple[Event, Evaluation, Finding]:
@@ -238,6 +246,7 @@ def finding_respond(*, actor: Actor, finding_code: object, response: str) -> Fin
     finding.response, finding.responded_at = _text(response, "response"), timezone.now()
     finding.status = FindingStatus.RESPONDED
     finding.save(update_fields=["response", "responded_at", "status"])
+    audit_append(actor=actor, action="finding.respond", target=finding)
     return finding
 
 
@@ -251,6 +260,7 @@ def finding_close(*, actor: Actor, finding_code: object) -> Finding:
         raise Conflict(_("该核查发现已关闭"), code="finding_closed")
     finding.status, finding.closed_at = FindingStatus.CLOSED, timezone.now()
     finding.save(update_fields=["status", "closed_at"])
+    audit_append(actor=actor, action="finding.close", target=finding)
     return finding
 
 
@@ -266,6 +276,7 @@ def evaluation_return(*, actor: Actor, evaluation_code: object, note: str = "") 
     workflow.transition(event=event, action="return_for_correction", actor=actor.user, note=note)
     evaluation.status, evaluation.return_note = EvaluationStatus.RETURNED, note
     evaluation.save(update_fields=["status", "return_note"])
+    audit_append(actor=actor, action="evaluation.return", target=evaluation)
     return evaluation
 
 
@@ -318,6 +329,7 @@ def evaluation_conclude(*, actor: Actor, evaluation_code: object, conclusion: st
     evaluation.status = EvaluationStatus.CONCLUDED
     evaluation.save(update_fields=["conclusion", "concluded_by", "concluded_at", "conclusion_digest", "status"])
     workflow.transition(event=event, action="conclude_evaluation", actor=actor.user, note=conclusion[:200])
+    audit_append(actor=actor, action="evaluation.conclude", target=evaluation)
     return evaluation
 
 
@@ -336,6 +348,7 @@ def evaluation_accept(*, actor: Actor, evaluation_code: object, note: str = "") 
     evaluation.bureau_note = note
     evaluation.save(update_fields=["status", "accepted_at", "decided_by", "bureau_note"])
     workflow.transition(event=event, action="accept_evaluation", actor=actor.user, note=note)
+    audit_append(actor=actor, action="evaluation.accept", target=evaluation)
     return evaluation
 
 
@@ -350,4 +363,5 @@ def evaluation_reject(*, actor: Actor, evaluation_code: object, reason: str) -> 
     evaluation.conclusion_digest, evaluation.concluded_at = "", None
     evaluation.save(update_fields=["status", "bureau_note", "decided_by", "conclusion_digest", "concluded_at"])
     workflow.transition(event=event, action="reject_evaluation", actor=actor.user, note=reason)
+    audit_append(actor=actor, action="evaluation.reject", target=evaluation)
     return evaluation

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.deadlines import completion_deadline
@@ -112,15 +113,18 @@ def event_create(*, actor: Actor, idempotency_key: object = "", **fields) -> Eve
         key=idempotency_key,
         operation="event_create",
         params=cleaned,
-        perform=lambda: Event.objects.create(
-            organization=actor.organization,
-            created_by=actor.user,
-            jurisdiction=settings.DEFAULT_JURISDICTION,
-            **cleaned,
-        ),
+        perform=lambda: _audited_create(actor, cleaned),
         ref=lambda event: str(event.code),
         load=lambda code: Event.objects.get(code=code, organization=actor.organization),
     )
+
+
+def _audited_create(actor: Actor, cleaned: dict) -> Event:
+    event = Event.objects.create(
+        organization=actor.organization, created_by=actor.user, jurisdiction=settings.DEFAULT_JURISDICTION, **cleaned
+    )
+    audit_append(actor=actor, action="event.create", target=event)
+    return event
 
 
 def _locked_event(actor: Actor, code) -> Event:
@@ -143,10 +147,12 @@ def event_update(*, actor: Actor, code: object, **fields) -> Event:
         raise Conflict(_("活动已提交申请，基本信息不能再修改"), code="event_not_draft")
     cleaned = _clean_event_fields(fields)
     changed = [name for name, value in cleaned.items() if getattr(event, name) != value]
+    before = audit_snapshot(event)
     for name in changed:
         setattr(event, name, cleaned[name])
     if changed:
         event.save(update_fields=changed)
+        audit_append(actor=actor, action="event.update", target=event, before=before)
     return event
 
 
@@ -168,6 +174,7 @@ def event_submit(*, actor: Actor, code) -> Event:
         chengyu_meeting=event.chengyu_meeting,
     )
     result = check_obligation(facts, event.jurisdiction)
+    before = audit_snapshot(event)
     workflow.transition(event=event, action="submit", actor=actor.user, note=result.reason_zh)
     event.obliged = result.obliged
     event.obligation_rule = result.rule_id
@@ -185,6 +192,7 @@ def event_submit(*, actor: Actor, code) -> Event:
             "submitted_at",
         ]
     )
+    audit_append(actor=actor, action="event.submit", target=event, before=before)
     return event
 
 
@@ -197,6 +205,8 @@ def plan_save(*, actor: Actor, code, boundary: str, reduction_measures: str = ""
         raise Conflict(_("计划书已发布，不能再修改"), code="plan_published")
     if not boundary.strip():
         raise ValidationFailed(_("请说明核算边界"), fields={"boundary": "required"})
+    existing = Plan.objects.filter(event=event).first()
+    before = audit_snapshot(existing) if existing else None
     plan, _created = Plan.objects.update_or_create(
         event=event,
         defaults={
@@ -205,6 +215,7 @@ def plan_save(*, actor: Actor, code, boundary: str, reduction_measures: str = ""
             "offset_plan": offset_plan.strip(),
         },
     )
+    audit_append(actor=actor, action="plan.update" if existing else "plan.create", target=plan, before=before)
     return plan
 
 
@@ -218,9 +229,11 @@ def plan_publish(*, actor: Actor, code) -> Event:
         raise Conflict(_("请先填写计划书"), code="plan_missing")
     if plan.estimate_kg_co2e is None:
         raise Conflict(_("请先计算排放预估"), code="estimate_missing")
+    before = audit_snapshot(event)
     workflow.transition(event=event, action="publish_plan", actor=actor.user)
     plan.published_at = timezone.now()
     plan.save(update_fields=["published_at"])
+    audit_append(actor=actor, action="plan.publish", target=event, before=before, fields=["status"])
     return event
 
 
@@ -228,5 +241,7 @@ def plan_publish(*, actor: Actor, code) -> Event:
 def event_withdraw(*, actor: Actor, code, note: str = "") -> Event:
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)
+    before = audit_snapshot(event)
     workflow.transition(event=event, action="withdraw", actor=actor.user, note=note)
+    audit_append(actor=actor, action="event.withdraw", target=event, before=before, fields=["status"])
     return event

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.data.factor_releases import load_release
 from zhonghe.engine.errors import EngineError
 from zhonghe.engine.factors import METHOD_2, FactorRelease
@@ -90,6 +91,7 @@ def _record_activity(actor: Actor, event: Event, stage: str, category: str, fiel
     record.created_by = actor.user
     _compute([record], release, event)  # validates; raises before anything is written
     record.save()
+    audit_append(actor=actor, action="activity.create", target=record)
     if record.stage == Stage.BEFORE:
         _clear_estimate(event)
     return record
@@ -111,6 +113,7 @@ def activity_delete(*, actor: Actor, code: object, activity_code: object) -> Non
         raise NotFound(_("活动数据不存在"))
     if event.status not in STAGE_OPEN[Stage(record.stage)]:
         raise Conflict(_("当前状态下不能修改该阶段的活动数据"), code="stage_closed")
+    audit_append(actor=actor, action="activity.delete", target=record, deleted=True)
     ActivityRecord.objects.filter(pk=record.pk).delete()
     if record.stage == Stage.BEFORE:
         _clear_estimate(event)
@@ -133,10 +136,12 @@ def plan_estimate(*, actor: Actor, code: object) -> Plan:
         raise Conflict(_("请先录入预估活动数据"), code="no_activities")
     release = current_release()
     footprint = _compute(records, release, event)
+    before = audit_snapshot(plan)
     plan.estimate_kg_co2e = footprint.total_kg_co2e
     plan.estimate_release = release.code
     plan.estimate_lines = footprint_lines_json(footprint)
     plan.save(update_fields=["estimate_kg_co2e", "estimate_release", "estimate_lines", "updated_at"])
+    audit_append(actor=actor, action="plan.estimate", target=plan, before=before)
     return plan
 
 
@@ -190,6 +195,7 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         range_high_kg_co2e=high_kg,
         created_by=actor.user,
     )
+    audit_append(actor=actor, action="inventory.freeze", target=inventory)
     # A correction that lowers the total may leave enough already retired: the offset is then complete.
     if event.retired_t >= inventory.required_offset_t:
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))

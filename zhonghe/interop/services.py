@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhonghe.accounts.models import Organization, User
+from zhonghe.audit.services import audit_append
 from zhonghe.interop.models import ApiKey
 from zhonghe.lib.errors import ValidationFailed
 
@@ -39,6 +40,7 @@ def api_key_create(
         name=name,
         created_by=created_by,
     )
+    audit_append(actor=created_by, action="api_key.create", target=row)  # the hash is a secret: never logged
     return row, f"zh_{key_id}_{secret}"
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.models import (
@@ -126,7 +127,7 @@ def listing_create(
             code="insufficient_credits",
             fields={"quantity_t": quantity},
         )
-    return Listing.objects.create(
+    listing = Listing.objects.create(
         project=project,
         seller=actor.organization,
         listing_type=listing_type,
@@ -134,6 +135,8 @@ def listing_create(
         unit_price_cny=price,
         valid_until=until,
     )
+    audit_append(actor=actor, action="listing.create", target=listing)
+    return listing
 
 
 def locked_listing(listing_code: object, **scope) -> Listing:
@@ -179,8 +182,10 @@ def listing_update(
             code="insufficient_credits",
             fields={"quantity_t": quantity},
         )
+    before = audit_snapshot(listing)
     listing.quantity_t, listing.unit_price_cny, listing.valid_until = quantity, price, until
     listing.save(update_fields=["quantity_t", "unit_price_cny", "valid_until", "updated_at"])
+    audit_append(actor=actor, action="listing.update", target=listing, before=before)
     return listing
 
 
@@ -191,8 +196,10 @@ def listing_withdraw(*, actor: Actor, listing_code: object) -> Listing:
     listing = locked_listing(listing_code, seller=actor.organization)
     if listing.status != ListingStatus.OPEN:
         raise Conflict(_("挂牌已下架"), code="listing_closed")
+    before = audit_snapshot(listing)
     listing.status = ListingStatus.WITHDRAWN
     listing.save(update_fields=["status", "updated_at"])
+    audit_append(actor=actor, action="listing.withdraw", target=listing, before=before)
     return listing
 
 
@@ -241,7 +248,9 @@ def order_cancel(*, actor: Actor, order_code: object) -> Order:
         raise NotFound(_("订单不存在"))
     if order.status != OrderStatus.PENDING:
         raise Conflict(_("只能取消待确认的订单"), code="order_not_pending")
-    return release(order, OrderStatus.CANCELLED, _("买方已取消订单"))
+    release(order, OrderStatus.CANCELLED, _("买方已取消订单"))
+    audit_append(actor=actor, action="order.cancel", target=order)
+    return order
 
 
 def orders_expire(*, now: dt.datetime | None = None) -> int:
@@ -262,5 +271,6 @@ def orders_expire(*, now: dt.datetime | None = None) -> int:
             if order is None:
                 continue
             release(order, OrderStatus.EXPIRED, _("超过订单保留期限，预留已释放"))
+            audit_append(actor=None, action="order.expire", target=order)  # the worker: audit_acting_as label
             count += 1
     return count

@@ -36,6 +36,7 @@ from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
 from zhonghe.accounts.services import next_number
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
+from zhonghe.audit.services import audit_append
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.events import workflow
@@ -112,7 +113,7 @@ def project_register(
         raise ValidationFailed(_("项目信息有误"), fields=errors)
     if CreditProject.objects.filter(code=code.strip()).exists():
         raise Conflict(_("项目编号已存在"), code="project_code_taken", fields={"code": code.strip()})
-    return CreditProject.objects.create(
+    project = CreditProject.objects.create(
         code=code.strip(),
         name=name.strip(),
         credit_type=credit_type,
@@ -125,6 +126,8 @@ def project_register(
         unit_price_cny=unit_price_cny,
         description=description,
     )
+    audit_append(actor=actor, action="project.register", target=project)
+    return project
 
 
 @transaction.atomic
@@ -153,6 +156,7 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
         to_org=project.seller,
         reference=f"block:{block.code}",
     )
+    audit_append(actor=actor, action="credits.issue", target=block)
     return block
 
 
@@ -247,6 +251,7 @@ def order_create(
         raise Conflict(_("重复提交"), code="duplicate_submission") from exc
     if listing:
         listings.reserve(listing, quantity_t)
+    audit_append(actor=actor, action="order.create", target=order)  # last: the audit head is the last lock taken
     return order
 
 
@@ -299,6 +304,7 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     order.status = OrderStatus.CONFIRMED
     order.decided_at = timezone.now()
     order.save(update_fields=["status", "decided_at"])
+    audit_append(actor=actor, action="order.confirm", target=order)
     return order
 
 
@@ -309,7 +315,9 @@ def order_reject(*, actor: Actor, order_code: object, note: str = "") -> Order:
     order = _locked_order_for_seller(actor, order_code)
     if not str(note or "").strip():
         raise ValidationFailed(_("请填写拒绝理由"), fields={"note": "required"})
-    return listings.release(order, OrderStatus.REJECTED, str(note).strip())
+    listings.release(order, OrderStatus.REJECTED, str(note).strip())
+    audit_append(actor=actor, action="order.reject", target=order)
+    return order
 
 
 @transaction.atomic
@@ -456,6 +464,8 @@ def _retire(
             reference=f"retirement:{retirement.number}",
         )
         retirements.append(retirement)
+    for retirement in retirements:  # after the loop's locks: the audit head is the last lock taken
+        audit_append(actor=actor, action="credits.retire", target=retirement)
     event.retired_t += quantity_t
     event.save(update_fields=["retired_t"])
     if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too

@@ -1,7 +1,7 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < evaluations < certificates
-< api, web, supervision < demo
+engine, lib < data < accounts, audit < interop, jobs < events < footprints, imports < registry < evaluations
+< certificates < api, web, supervision < demo
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ RANK = {
     "lib": 0,
     "data": 1,
     "accounts": 2,
+    # Same layer as accounts: accounts' own services append to the audit log; audit imports nothing above lib.
+    "audit": 2,
     "interop": 3,
     "jobs": 3,
     "events": 4,

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.registry.listings import orders_expire
 
 
@@ -10,5 +11,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = orders_expire()
+        with audit_acting_as("command:expire_orders"):
+            count = orders_expire()
         self.stdout.write(f"expired {count} order(s)")

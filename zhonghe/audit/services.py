@@ -1,0 +1,142 @@
+"""audit_append: the one writer of the audit log, called by every writing service inside its transaction.
+
+Design: the head row (AuditHead pk 1) is locked with select_for_update, the entry takes sequence head+1 and
+prev_hash = head's hash, then the head moves on. The lock is held until the caller's transaction ends, so
+appends from concurrent transactions queue up and the chain stays linear; a rolled-back service rolls its
+entry back with it (nothing is logged that did not happen). SQLite serialises writers already.
+
+Call patterns (one or two lines in a service; see docs/audit.md):
+    audit_append(actor=actor, action="event.create", target=event)                      # new object
+    before = audit_snapshot(plan)   # … change plan …
+    audit_append(actor=actor, action="plan.update", target=plan, before=before)         # update
+    audit_append(actor=actor, action="activity.delete", target=record, deleted=True)    # before .delete()
+Without `before`, an existing object's before digest is its last logged after digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from zhonghe.audit.digest import chain_hash, digest_of
+from zhonghe.audit.models import AuditEntry, AuditHead
+from zhonghe.audit.snapshot import audit_snapshot, changes_between, object_code, object_type
+
+ACTION_RE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+_acting_as: contextvars.ContextVar[Any] = contextvars.ContextVar("zhonghe_audit_acting_as", default="system")
+
+
+@contextlib.contextmanager
+def audit_acting_as(actor: Any) -> Iterator[None]:
+    """Who acts when a service takes no actor: an Actor (the admin's user) or a label ("command:expire_orders")."""
+    token = _acting_as.set(actor)
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None:
+        actor = _acting_as.get()
+    if isinstance(actor, str):
+        return {
+            "actor_label": actor,
+            "actor_user_id": None,
+            "actor_org_code": "",
+            "actor_roles": "",
+        }
+    if hasattr(actor, "organization") and hasattr(actor, "roles"):  # accounts.actors.Actor
+        user = getattr(actor, "user", None)
+        return {
+            "actor_label": "api_key:" + actor.api_key_id if getattr(actor, "api_key_id", "") else "user",
+            "actor_user_id": user.pk if user is not None else None,
+            "actor_org_code": str(actor.organization.code),
+            "actor_roles": ",".join(sorted(actor.roles)),
+        }
+    return {"actor_label": "user", "actor_user_id": actor.pk, "actor_org_code": "", "actor_roles": ""}  # a User
+
+
+def _locked_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # first append ever (or after a test flush); a racing creator wins, we re-read its row
+        try:
+            with transaction.atomic():
+                AuditHead.objects.create(pk=1)
+        except IntegrityError:
+            pass
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _logged_after_digest(kind: str, code: str) -> str:
+    last = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-sequence").first()
+    return last.after_digest if last else ""
+
+
+def audit_append(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    deleted: bool = False,
+    fields: Sequence[str] | None = None,
+) -> AuditEntry:
+    """Append one entry for `action` on `target` in the caller's transaction; return it.
+
+    actor: an accounts Actor, a User, a label ("system", "command:…") or None (the audit_acting_as label).
+    before: audit_snapshot(target) taken before the change; deleted: call before deleting, after is empty.
+    fields: restrict the digests and changes to these attnames (the fields the action is about).
+    Raises RuntimeError outside a transaction and ValueError for a malformed action code.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append must run inside the writing service's transaction")
+    if not ACTION_RE.match(action):
+        raise ValueError(f"audit action must look like 'entity.verb': {action!r}")
+    current = audit_snapshot(target)
+    if fields is not None:
+        current = {k: v for k, v in current.items() if k in fields}
+        before = None if before is None else {k: v for k, v in before.items() if k in fields}
+    kind, code = object_type(target), object_code(target)
+    if deleted:
+        before, after = current, None
+    else:
+        after = current
+    before_digest = digest_of(before) if before is not None else _logged_after_digest(kind, code)
+    body = {
+        **_actor_fields(actor),
+        "action": action,
+        "object_type": kind,
+        "object_code": code,
+        "before_digest": before_digest,
+        "after_digest": digest_of(after) if after is not None else "",
+        "changes": changes_between(target, before, after),
+    }
+    head = _locked_head()
+    entry = AuditEntry(sequence=head.sequence + 1, at=timezone.now(), prev_hash=head.entry_hash, **body)
+    entry.entry_hash = chain_hash(entry.prev_hash, entry.body())
+    entry.save()
+    AuditHead.objects.filter(pk=1).update(sequence=entry.sequence, entry_hash=entry.entry_hash)
+    return entry
+
+
+@contextlib.contextmanager
+def audit_admin_formset(*, actor: Any, formset: Any, grant: str, revoke: str) -> Iterator[None]:
+    """Wrap an admin inline formset's save: rows deleted are logged `revoke` (before they go), new rows `grant`,
+    edited rows `<entity>.update` (after the save)."""
+    for form in formset.deleted_forms:
+        if form.instance.pk is not None:
+            audit_append(actor=actor, action=revoke, target=form.instance, deleted=True)
+    yield
+    entity = grant.split(".")[0]
+    for obj in formset.new_objects:
+        audit_append(actor=actor, action=grant, target=obj)
+    for obj, _changed in formset.changed_objects:
+        audit_append(actor=actor, action=f"{entity}.update", target=obj)

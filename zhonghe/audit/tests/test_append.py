@@ -1,0 +1,144 @@
+"""audit_append: entries chain, digests follow the object, secrets and personal data stay out (DB)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from zhonghe.accounts.models import Organization, User
+from zhonghe.audit.digest import GENESIS, chain_hash, digest_of
+from zhonghe.audit.models import AuditEntry, AuditHead
+from zhonghe.audit.services import audit_acting_as, audit_append
+from zhonghe.audit.snapshot import audit_snapshot
+from zhonghe.audit.verify import audit_verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def _org(name="单位甲"):
+    return Organization.objects.create(name=name, kind="individual")
+
+
+def test_entries_form_one_chain_from_genesis(actors):
+    # the actors fixture appended entries through the accounts services
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))
+    assert entries[0].prev_hash == GENESIS
+    for prev, entry in zip(entries, entries[1:], strict=False):
+        assert entry.prev_hash == prev.entry_hash
+        assert entry.entry_hash == chain_hash(prev.entry_hash, entry.body())
+    head = AuditHead.objects.get(pk=1)
+    assert (head.sequence, head.entry_hash) == (entries[-1].sequence, entries[-1].entry_hash)
+    assert audit_verify_chain() == []
+
+
+def test_actor_is_recorded_by_ids_and_roles(actors):
+    org = Organization.objects.create(name="单位乙", kind="individual")
+    with transaction.atomic():
+        entry = audit_append(actor=actors.bureau, action="organization.create", target=org)
+    assert entry.actor_label == "user"
+    assert entry.actor_user_id == actors.users.bureau.pk
+    assert entry.actor_org_code == str(actors.orgs.bureau.code)
+    assert entry.actor_roles == "reviewer"
+    assert (entry.object_type, entry.object_code) == ("accounts.organization", str(org.code))
+
+
+def test_no_actor_records_the_acting_label(db):
+    org = _org()
+    with transaction.atomic():
+        plain = audit_append(actor=None, action="organization.create", target=org)
+        with audit_acting_as("command:expire_orders"):
+            named = audit_append(actor=None, action="organization.create", target=org)
+    assert plain.actor_label == "system"
+    assert named.actor_label == "command:expire_orders"
+    assert named.actor_user_id is None and named.actor_org_code == ""
+
+
+def test_update_digests_and_changes(db):
+    org = _org()
+    with transaction.atomic():
+        created = audit_append(actor="system", action="organization.create", target=org)
+        before = audit_snapshot(org)
+        org.level = "district"
+        org.save()
+        updated = audit_append(actor="system", action="organization.update", target=org, before=before)
+    assert created.before_digest == ""
+    assert created.after_digest == digest_of(before)
+    assert updated.before_digest == created.after_digest
+    assert updated.after_digest == digest_of(audit_snapshot(Organization.objects.get(pk=org.pk)))
+    assert updated.changes == {"level": ["", "district"]}
+
+
+def test_without_before_the_last_logged_digest_is_the_before(db):
+    org = _org()
+    with transaction.atomic():
+        first = audit_append(actor="system", action="organization.create", target=org)
+        org.level = "municipal"
+        org.save()
+        second = audit_append(actor="system", action="organization.update", target=org, fields=["level"])
+    assert second.before_digest == first.after_digest
+    assert second.after_digest == digest_of({"level": "municipal"})
+
+
+def test_deletion_keeps_the_before_and_empties_the_after(db):
+    org = _org()
+    with transaction.atomic():
+        entry = audit_append(actor="system", action="organization.delete", target=org, deleted=True)
+    assert entry.before_digest == digest_of(audit_snapshot(org))
+    assert entry.after_digest == ""
+
+
+def test_secrets_never_and_personal_data_only_masked(db):
+    user = User.objects.create_user(username="u1", password="secret-pass-99", display_name="张三", email="a@b.cn")
+    with transaction.atomic():
+        entry = audit_append(actor="system", action="user.create", target=user)
+    text = str(entry.changes)
+    assert "password" not in entry.changes
+    assert "secret-pass-99" not in text and user.password not in text
+    assert "张三" not in text and "a@b.cn" not in text
+    assert entry.changes["display_name"] == "[personal]"
+    assert entry.changes["email"] == "[personal]"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_refused_and_nothing_written(db):
+    org = _org()
+    count = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError):
+        audit_append(actor="system", action="organization.create", target=org)
+    assert AuditEntry.objects.count() == count
+
+
+def test_malformed_action_refused_and_nothing_written(db):
+    org = _org()
+    count = AuditEntry.objects.count()
+    with transaction.atomic(), pytest.raises(ValueError):
+        audit_append(actor="system", action="Organization Create", target=org)
+    assert AuditEntry.objects.count() == count
+
+
+def test_rolled_back_service_leaves_no_entry(db):
+    org = _org()
+    count = AuditEntry.objects.count()
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        audit_append(actor="system", action="organization.create", target=org)
+        1 / 0  # noqa: B018 — the service fails after appending
+    assert AuditEntry.objects.count() == count
+    assert audit_verify_chain() == []
+
+
+def test_entries_refuse_updates_in_code_and_in_the_database(db):
+    org = _org()
+    with transaction.atomic():
+        entry = audit_append(actor="system", action="organization.create", target=org)
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="organization.forged")
+    assert AuditEntry.objects.get(pk=entry.pk).action == "organization.create"
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEntry.objects.filter(pk=entry.pk).delete()
+        assert AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -1,0 +1,199 @@
+"""Every public function of every writer module is accounted for: it appends an audit entry, or it is a
+read, or it is exempt for a stated reason. A new service (any `zhonghe/*/services.py`) fails here until it is
+added to SERVICES — and an audited one fails unless `audit_append(action=…)` is reachable from it.
+
+The reachability check is static (ast): the function's own body and the module-private helpers and lambdas it
+calls. The behaviour — an entry in the same transaction, none when the service refuses — is tested by running
+services in test_service_entries.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2]
+READ = "read"
+EXTRA_WRITER_MODULES = [
+    "zhonghe.accounts.admin_service",
+    "zhonghe.interop.idempotency",
+    "zhonghe.events.workflow",
+    "zhonghe.registry.listings",
+    "zhonghe.registry.basket",
+    "zhonghe.registry.ledger",
+    "zhonghe.certificates.keys",
+]
+JOBS = "exempt: the job queue's own bookkeeping (claim, progress, retry); a job's work is logged by its services"
+HELPER = "exempt: a helper run inside a service that logs the action"
+
+# "<module>.<function>": the action codes it appends, READ, or "exempt: <reason>".
+SERVICES: dict[str, object] = {
+    "zhonghe.accounts.services.organization_create": {"organization.create"},
+    "zhonghe.accounts.services.user_create": {"user.create", "membership.grant"},
+    "zhonghe.accounts.services.next_number": HELPER + " (a gap-free counter)",
+    "zhonghe.accounts.admin_service.show_refusal": READ,
+    "zhonghe.interop.services.api_key_create": {"api_key.create"},
+    "zhonghe.interop.services.api_key_authenticate": "exempt: stamps last_used_at (usage, not a change)",
+    "zhonghe.interop.idempotency.clean_key": READ,
+    "zhonghe.interop.idempotency.request_hash": READ,
+    "zhonghe.interop.idempotency.was_carried_out": READ,
+    "zhonghe.interop.idempotency.run_idempotent": HELPER + " (its replay record)",
+    "zhonghe.jobs.services.retry_delay_s": READ,
+    "zhonghe.jobs.services.job_enqueue": JOBS,
+    "zhonghe.jobs.services.job_claim": JOBS,
+    "zhonghe.jobs.services.job_progress": JOBS,
+    "zhonghe.jobs.services.job_finish": JOBS,
+    "zhonghe.jobs.services.job_fail": JOBS,
+    "zhonghe.jobs.services.job_recover_stale": JOBS,
+    "zhonghe.events.services.event_create": {"event.create"},
+    "zhonghe.events.services.event_update": {"event.update"},
+    "zhonghe.events.services.event_submit": {"event.submit"},
+    "zhonghe.events.services.plan_save": {"plan.create", "plan.update"},
+    "zhonghe.events.services.plan_publish": {"plan.publish"},
+    "zhonghe.events.services.event_withdraw": {"event.withdraw"},
+    "zhonghe.events.workflow.allowed_actions": READ,
+    "zhonghe.events.workflow.transition": HELPER + " (EventTransition is itself append-only history)",
+    "zhonghe.footprints.services.current_release": READ,
+    "zhonghe.footprints.services.activity_add": {"activity.create"},
+    "zhonghe.footprints.services.activity_delete": {"activity.delete"},
+    "zhonghe.footprints.services.plan_estimate": {"plan.estimate"},
+    "zhonghe.footprints.services.inventory_freeze": {"inventory.freeze"},
+    "zhonghe.registry.services.project_register": {"project.register"},
+    "zhonghe.registry.services.credits_issue": {"credits.issue"},
+    "zhonghe.registry.services.order_create": {"order.create"},
+    "zhonghe.registry.services.order_confirm": {"order.confirm"},
+    "zhonghe.registry.services.order_reject": {"order.reject"},
+    "zhonghe.registry.services.credits_retire": {"credits.retire"},
+    "zhonghe.registry.services.retirement_beneficiary": READ,
+    "zhonghe.registry.listings.earmarked_t": READ,
+    "zhonghe.registry.listings.active_t": READ,
+    "zhonghe.registry.listings.free_t": READ,
+    "zhonghe.registry.listings.listing_create": {"listing.create"},
+    "zhonghe.registry.listings.locked_listing": READ,
+    "zhonghe.registry.listings.listing_update": {"listing.update"},
+    "zhonghe.registry.listings.listing_withdraw": {"listing.withdraw"},
+    "zhonghe.registry.listings.check_reservable": READ,
+    "zhonghe.registry.listings.reserve": HELPER + " (order_create)",
+    "zhonghe.registry.listings.release": HELPER + " (order_reject, order_cancel, orders_expire)",
+    "zhonghe.registry.listings.order_cancel": {"order.cancel"},
+    "zhonghe.registry.listings.orders_expire": {"order.expire"},
+    "zhonghe.registry.basket.offer_of": READ,
+    "zhonghe.registry.basket.reason_text": READ,
+    "zhonghe.registry.basket.basket_for_event": READ,
+    "zhonghe.registry.basket.basket_deviations": READ,
+    "zhonghe.registry.basket.basket_order": "via zhonghe.registry.services.order_create",
+    "zhonghe.registry.ledger.entry_body": READ,
+    "zhonghe.registry.ledger.entry_hash": READ,
+    "zhonghe.registry.ledger.append_entry": HELPER + " (the registry services)",
+    "zhonghe.registry.ledger.take_from_blocks": HELPER + " (the registry services)",
+    "zhonghe.registry.ledger.take_range": HELPER + " (the registry services)",
+    "zhonghe.evaluations.services.evaluation_request": {"evaluation.request", "evaluation.resubmit"},
+    "zhonghe.evaluations.services.evaluation_assign": {"evaluation.assign"},
+    "zhonghe.evaluations.services.evaluation_check": {"evaluation.check"},
+    "zhonghe.evaluations.services.finding_add": {"finding.add"},
+    "zhonghe.evaluations.services.finding_respond": {"finding.respond"},
+    "zhonghe.evaluations.services.finding_close": {"finding.close"},
+    "zhonghe.evaluations.services.evaluation_return": {"evaluation.return"},
+    "zhonghe.evaluations.services.conclusion_digest": READ,
+    "zhonghe.evaluations.services.evaluation_conclude": {"evaluation.conclude"},
+    "zhonghe.evaluations.services.evaluation_accept": {"evaluation.accept"},
+    "zhonghe.evaluations.services.evaluation_reject": {"evaluation.reject"},
+    "zhonghe.certificates.services.verify_url": READ,
+    "zhonghe.certificates.services.build_payload": READ,
+    "zhonghe.certificates.services.certificate_issue": {"certificate.issue"},
+    "zhonghe.certificates.services.certificate_revoke": {"certificate.revoke"},
+    "zhonghe.certificates.keys.key_source": READ,
+    "zhonghe.certificates.keys.load_configured_key": READ,
+    "zhonghe.certificates.keys.write_key_file": "exempt: writes the key file, not the database",
+    "zhonghe.certificates.keys.publish": {"signing_key.publish"},
+    "zhonghe.certificates.keys.signing_key": {"signing_key.publish"},
+    "zhonghe.certificates.keys.retire": {"signing_key.retire"},
+    "zhonghe.certificates.keys.check_signing_key": READ,
+}
+WRITE_CALLS = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+
+
+def writer_modules() -> list[str]:
+    found = sorted(
+        f"zhonghe.{p.parent.name}.services" for p in PACKAGE.glob("*/services.py") if p.parent.name != "audit"
+    )
+    return found + EXTRA_WRITER_MODULES
+
+
+def public_functions(module_name: str) -> list[str]:
+    tree = ast.parse(Path(importlib.import_module(module_name).__file__).read_text(encoding="utf-8"))
+    return [
+        f"{module_name}.{node.name}"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+
+
+def _reach(module_name: str, function: str) -> tuple[set[str], set[str]]:
+    """(action codes passed to audit_append, write method names) reachable from `function` within its module."""
+    tree = ast.parse(Path(importlib.import_module(module_name).__file__).read_text(encoding="utf-8"))
+    defs = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    actions: set[str] = set()
+    writes: set[str] = set()
+    seen: set[str] = set()
+    todo = [function]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(defs[name]):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = node.func
+            if isinstance(callee, ast.Name) and callee.id == "audit_append":
+                action = next(k.value for k in node.keywords if k.arg == "action")
+                actions |= {
+                    c.value for c in ast.walk(action) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
+            elif isinstance(callee, ast.Name) and callee.id in defs:
+                todo.append(callee.id)
+            elif isinstance(callee, ast.Attribute) and callee.attr in WRITE_CALLS:
+                writes.add(callee.attr)
+    return actions, writes
+
+
+def test_every_public_function_of_every_writer_module_is_in_the_map():
+    found = {name for module in writer_modules() for name in public_functions(module)}
+    missing = sorted(found - set(SERVICES))
+    assert missing == [], f"add these to SERVICES (an audit_append call, READ, or an exemption): {missing}"
+    stale = sorted(set(SERVICES) - found)
+    assert stale == [], f"no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in SERVICES.items() if isinstance(v, set)))
+def test_audited_services_reach_audit_append_with_their_actions(name):
+    module, function = name.rsplit(".", 1)
+    actions, _writes = _reach(module, function)
+    assert SERVICES[name] <= actions, f"{name} appends {sorted(actions)}, expected {sorted(SERVICES[name])}"
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in SERVICES.items() if v == READ))
+def test_reads_write_nothing(name):
+    module, function = name.rsplit(".", 1)
+    actions, writes = _reach(module, function)
+    assert (actions, writes) == (set(), set()), f"{name} is listed as a read but writes: {sorted(writes)}"
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in SERVICES.items() if str(v).startswith("via ")))
+def test_delegating_services_call_an_audited_service(name):
+    target = str(SERVICES[name]).removeprefix("via ")
+    assert isinstance(SERVICES[target], set)
+    module, function = name.rsplit(".", 1)
+    tree = ast.parse(Path(importlib.import_module(module).__file__).read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+    called = {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+    assert target.rsplit(".", 1)[1] in called
+
+
+def test_the_scan_sees_a_missing_call():
+    """The analysis itself: a writer without audit_append reaches no action, and a write is seen."""
+    assert _reach("zhonghe.registry.listings", "reserve") == (set(), {"save"})
