@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "zhonghe.web.lazy_messages.LazyMessageMiddleware",  # MessageMiddleware, storage built on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view's 404/403 gets the styled page with DEBUG on too (zhonghe/web/error_pages.py).
+    "zhonghe.web.error_pages.ErrorPageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +242,7 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "zhonghe.web.error_pages.csrf_failure"  # a styled 403, the envelope under /api/
 SESSION_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("ZHONGHE_SSL_REDIRECT", True)
