@@ -3,6 +3,7 @@
 serving the same JSON body as a static file in the same run. Loopback only, bounded duration.
 
     .venv/bin/python bench/bench_http.py [--duration 15] [--connections 32] [--threads 2]
+        [--web-workers N] [--web-threads N] [--only json,verify,nginx]
 
 Prints req/s, p50/p99 latency and the ratio to nginx. Goal: ≥ 2,000 req/s for the JSON, p99 < 30 ms,
 ≥ 25 % of nginx. Request limits are raised for the run (a load generator on one address would be
@@ -12,8 +13,10 @@ throttled otherwise), so their bookkeeping is still measured.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -66,7 +69,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement (default 15)")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--web-workers", default="", help="gunicorn processes (default: deploy/gunicorn.conf.py)")
+    parser.add_argument("--web-threads", default="", help="threads per gunicorn process (default: the same)")
+    parser.add_argument("--only", default="json,verify,nginx", help="targets to measure (nginx always runs)")
     args = parser.parse_args(argv)
     wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or "/usr/sbin/nginx"
     if not wrk or not Path(nginx).exists():
@@ -74,7 +80,17 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     SITE_DIR.mkdir(parents=True, exist_ok=True)
-    env = site_env(SITE_DIR, ZHONGHE_PUBLIC_RATE="100000000/min", ZHONGHE_API_RATE="100000000/min")
+    defaults = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    sizing = {
+        "ZHONGHE_WEB_WORKERS": args.web_workers or str(defaults["workers"]),
+        "ZHONGHE_WEB_THREADS": args.web_threads or str(defaults["threads"]),
+    }
+    env = site_env(
+        SITE_DIR,
+        ZHONGHE_PUBLIC_RATE="100000000/min",
+        ZHONGHE_API_RATE="100000000/min",
+        **sizing,
+    )
     print(f"preparing the demo site in {SITE_DIR.relative_to(ROOT)} (migrate, seed_demo, collectstatic)…")
     prepare_site(env)
     app_port, static_port = free_port(), free_port()
@@ -99,11 +115,21 @@ def main(argv: list[str] | None = None) -> None:
                                 tmp_dir / "nginx.log")  # fmt: skip
             wait_http(static_port, "/certificate.json", proc=proxy)
 
+            wanted = {*args.only.split(","), "nginx"}
             targets = [
-                ("certificate JSON (gunicorn)", f"http://127.0.0.1:{app_port}/api/v1/certificates/{number}"),
-                ("verify page (gunicorn)", f"http://127.0.0.1:{app_port}/verify/{number}/"),
-                ("same JSON body (nginx static)", f"http://127.0.0.1:{static_port}/certificate.json"),
+                (name, url)
+                for key, name, url in [
+                    (
+                        "json",
+                        "certificate JSON (gunicorn)",
+                        f"http://127.0.0.1:{app_port}/api/v1/certificates/{number}",
+                    ),
+                    ("verify", "verify page (gunicorn)", f"http://127.0.0.1:{app_port}/verify/{number}/"),
+                    ("nginx", "same JSON body (nginx static)", f"http://127.0.0.1:{static_port}/certificate.json"),
+                ]
+                if key in wanted
             ]
+            load_before = os.getloadavg()
             for _, url in targets:  # warm up: imports, connections, the rendered-certificate cache
                 run_wrk(url, duration_s=2, connections=args.connections, threads=args.threads)
             results = [
@@ -114,12 +140,22 @@ def main(argv: list[str] | None = None) -> None:
             procs.stop_all()
 
     nginx_rps = results[-1][1]["rps"]
-    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; {len(body):,} B JSON body; "
-          "gunicorn gthread, DEBUG off, SQLite (make run's server)\n")  # fmt: skip
+    load_after = os.getloadavg()
+    sizing_text = (
+        f"{env.get('ZHONGHE_WEB_WORKERS', 'default')} processes × {env.get('ZHONGHE_WEB_THREADS', 'default')} threads"
+    )
+    print(
+        f"\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average (1/5/15 min) "
+        f"before {' '.join(f'{v:.2f}' for v in load_before)}, after {' '.join(f'{v:.2f}' for v in load_after)}"
+    )
+    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; {len(body):,} B JSON body; "
+          f"gunicorn gthread ({sizing_text}), DEBUG off, SQLite (make run's server)\n")  # fmt: skip
     print(f"{'target':<32}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'of nginx':>10}{'non-2xx':>9}")
     for name, r in results:
         print(f"{name:<32}{r['rps']:>10,.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
               f"{r['rps'] / nginx_rps:>10.1%}{r['bad'] + r['errors']:>9,.0f}")  # fmt: skip
+    if "json" not in wanted:
+        return
     json_result = results[0][1]
     print(f"\ngoal for the JSON: ≥ 2,000 req/s ({json_result['rps']:,.0f}), p99 < 30 ms "
           f"({json_result['p99_ms']:.1f}), ≥ 25 % of nginx ({json_result['rps'] / nginx_rps:.1%})")  # fmt: skip

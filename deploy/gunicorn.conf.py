@@ -8,8 +8,8 @@ import os
 
 bind = os.environ.get("ZHONGHE_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 worker_class = "gthread"
-workers = int(os.environ.get("ZHONGHE_WEB_WORKERS", "2"))
-threads = int(os.environ.get("ZHONGHE_WEB_THREADS", "4"))
+workers = int(os.environ.get("ZHONGHE_WEB_WORKERS", "3"))
+threads = int(os.environ.get("ZHONGHE_WEB_THREADS", "2"))
 keepalive = int(os.environ.get("ZHONGHE_KEEPALIVE_S", "5"))
 timeout = int(os.environ.get("ZHONGHE_WEB_TIMEOUT_S", "60"))
 graceful_timeout = 20

@@ -48,6 +48,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS",
 
 # Absolute base for links that leave the site (QR codes, webhooks, API verify_url).
 PUBLIC_BASE_URL = os.environ.get("ZHONGHE_PUBLIC_BASE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000"))
+# How long a process trusts a certificate's remembered state (revocation) before asking the database again
+# (certificates/public_cache.py); 0: ask on every public read.
+CERTIFICATE_STATE_TTL_S = float(os.environ.get("ZHONGHE_CERTIFICATE_STATE_TTL_S", "1"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,9 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "zhonghe.web.lazy_messages.LazyMessageMiddleware",  # MessageMiddleware, storage built on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view's 404/403 gets the styled page with DEBUG on too (zhonghe/web/error_pages.py).
+    "zhonghe.web.error_pages.ErrorPageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -238,6 +243,7 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "zhonghe.web.error_pages.csrf_failure"  # a styled 403, the envelope under /api/
 SESSION_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("ZHONGHE_SSL_REDIRECT", True)

@@ -1,8 +1,10 @@
 """GET /certificates/{number} without re-rendering: a certificate is immutable once issued except for its
-status (revocation), so its JSON is rendered once per (number, code, status, revoked_at) and kept in memory.
+status (revocation, supersession), so its JSON is rendered once per (number, code, status, revoked_at) and
+kept in memory.
 
-Each request still asks the database for the current status (one narrow query), so a revocation made
-on any instance shows at once everywhere. The body carries a strong ETag; `If-None-Match` gets 304.
+The current state comes from certificates/public_cache.py: remembered for a second (no query on a hit),
+forgotten at once when this process saves the certificate; other processes see a revocation within
+`CERTIFICATE_STATE_TTL_S`. The body carries a strong ETag; `If-None-Match` gets 304.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.renderers import JSONRenderer
 
+from zhonghe.certificates import public_cache
 from zhonghe.certificates import selectors as certificate_selectors
 from zhonghe.lib.errors import NotFound
 
@@ -28,6 +31,7 @@ _renderer = JSONRenderer()
 def clear() -> None:
     with _lock:
         _rendered.clear()
+    public_cache.clear()
 
 
 def _render(request: HttpRequest, number: str, schema: type) -> tuple[bytes, str]:
@@ -41,7 +45,7 @@ def _render(request: HttpRequest, number: str, schema: type) -> tuple[bytes, str
 
 def certificate_response(request: HttpRequest, number: str, schema: type) -> HttpResponse:
     """The certificate's JSON (as `schema` renders it), from memory when its state has not changed."""
-    state = certificate_selectors.certificate_state(number)
+    state = public_cache.current_state(number)
     if state is None:
         raise NotFound(_("证书不存在"))
     key = (number, *state, settings.PUBLIC_BASE_URL)

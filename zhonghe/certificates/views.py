@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from zhonghe.certificates import public_cache
 from zhonghe.certificates.models import CertificateStatus
 from zhonghe.certificates.pdf import render_certificate_pdf
 from zhonghe.certificates.selectors import certificate_by_number, signing_key_by_id
@@ -20,23 +22,33 @@ def _certificate_or_404(number: str):
     return cert
 
 
-def verify_page(request: HttpRequest, number: str) -> HttpResponse:
-    cert = _certificate_or_404(number)
+def _verify_context(cert) -> dict[str, object]:
     key = signing_key_by_id(cert.key_id)
     signature_ok = bool(key) and verify_canonical(
         cert.payload_canonical, cert.signature, load_public_key_pem(key.public_key_pem)
     )
-    return render(
-        request,
-        "certificates/verify.html",
-        {
-            "cert": cert,
-            "payload": cert.payload,
-            "signature_ok": signature_ok,
-            "key": key,
-            "is_valid": signature_ok and cert.status == CertificateStatus.VALID,
-        },
-    )
+    return {
+        "cert": cert,
+        "payload": cert.payload,
+        "signature_ok": signature_ok,
+        "key": key,
+        "is_valid": signature_ok and cert.status == CertificateStatus.VALID,
+    }
+
+
+def verify_page(request: HttpRequest, number: str) -> HttpResponse:
+    """Anonymous visitors get the page rendered once per certificate state (certificates/public_cache.py)."""
+    if not public_cache.cacheable_page_request(request):
+        return render(request, "certificates/verify.html", _verify_context(_certificate_or_404(number)))
+    state = public_cache.current_state(number)
+    if state is None:
+        raise Http404("certificate not found")
+
+    def render_page(csrf_token: str) -> bytes:
+        context = {**_verify_context(_certificate_or_404(number)), "csrf_token": csrf_token}
+        return render_to_string("certificates/verify.html", context, request=request).encode("utf-8")
+
+    return public_cache.page_response(request, (number, *state), render_page)
 
 
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 """The server `make run` starts (manage.py serve: gunicorn gthread + WhiteNoise + a run_jobs worker,
 DEBUG off, SQLite in its own directory) answers pages, serves static files with a long cache header,
-shows no debug page, and stops its worker when it is stopped."""
+shows no debug page, and stops its worker when it is stopped. On PostgreSQL it keeps at most one database
+connection per serving thread, however many requests it serves."""
 
 from __future__ import annotations
 
@@ -86,3 +87,68 @@ def test_stopping_serve_stops_gunicorn_and_the_worker(served):
     assert not any(alive(pid) for pid in children), "a child of serve outlived it"
     with pytest.raises(OSError):
         get(port, "/")
+
+
+# ---------------------------------------------------------------- PostgreSQL: connections are reused, not leaked
+
+WEB_PROCESSES, WEB_THREADS, CLIENTS, REQUESTS_PER_ROUND = 2, 3, 8, 240
+
+
+def _database_connections() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _hammer(port: int, paths: list[str]) -> list[int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(lambda i: get(port, paths[i % len(paths)]).status, range(REQUESTS_PER_ROUND)))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_under_gunicorn_on_postgresql_connections_stay_bounded(tmp_path):
+    from django.db import connection
+
+    from zhonghe.tests.test_deployment import database_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL backends (pg_stat_activity)")
+    env = site_env(
+        tmp_path,
+        DATABASE_URL=database_url(),
+        ZHONGHE_WEB_WORKERS=str(WEB_PROCESSES),
+        ZHONGHE_WEB_THREADS=str(WEB_THREADS),
+        ZHONGHE_PUBLIC_RATE="100000/min",
+    )  # CONN_MAX_AGE keeps its production default (60 s): connections persist per thread
+    prepare_site(env, migrate=False)  # pytest-django migrated the test database already
+    port = free_port()
+    procs = Processes()
+    serve = procs.start([sys.executable, MANAGE, "serve", "--bind", f"127.0.0.1:{port}"], env, tmp_path / "serve.log")
+    try:
+        wait_http(port, "/api/v1/keys", proc=serve)
+        number = get(port, "/api/v1/certificates").json()["items"][0]["number"]
+        # Pages that query the database on every request (the query string bypasses the verify-page cache).
+        paths = ["/", "/api/v1/certificates", f"/verify/{number}/?from=test", "/login/", "/api/v1/ledger/head"]
+        counts = []
+        for _round in range(3):
+            statuses = _hammer(port, paths)
+            assert set(statuses) == {200}, (sorted(set(statuses)), procs.tail())
+            counts.append(_database_connections())
+        # One connection per serving thread at most, plus the run_jobs worker beside gunicorn (runserver's
+        # thread per request left one behind per request); and no growth from round to round.
+        limit = WEB_PROCESSES * WEB_THREADS + 1
+        assert max(counts) <= limit, (counts, limit)
+        assert counts[2] <= counts[0], counts
+    finally:
+        procs.stop_all()
+    deadline = time.monotonic() + 10
+    while _database_connections() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _database_connections() == 0, "stopping the server left connections behind"
