@@ -1,0 +1,16 @@
+"""The worker side of a big import: ``imports.process`` jobs (autodiscovered by the jobs app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhonghe.imports.models import Import
+from zhonghe.imports.services import JOB_KIND, import_process, progress_writer
+from zhonghe.jobs.registry import job_handler
+
+
+@job_handler(JOB_KIND)
+def process_import(job: Any) -> dict[str, Any]:
+    found = Import.objects.get(pk=int(job.payload["import"]))
+    report = progress_writer(found, job_id=job.pk, worker=job.locked_by)
+    return import_process(import_id=found.pk, report=report)
