@@ -233,3 +233,36 @@ def test_big_file_goes_to_a_worker_that_reports_progress(actors, event, settings
     found.refresh_from_db()
     assert found.status == ImportStatus.CONFIRMING and (found.rows_read, found.rows_validated) == (4, 4)
     assert found.rows_resolved == 4 and Job.objects.get(pk=job.pk).rows_done == 4
+
+
+MIXED = [
+    ZH,
+    ["a", "北京大兴国际机场", "", "飞机", "是", "2", "", "经济舱", ""],  # airport → the venue (a district)
+    ["b", "CKG", "PEK", "飞机", "否", "1", "", "商务舱", ""],
+    ["c", "成都", "", "高铁", "是", "4", "", "", ""],
+    ["d", "重庆市江北区", "", "出租车", "是", "3", "", "", "2"],
+    ["e", "永川区", "", "自驾", "是", "1", "55.5", "", "3"],
+]
+
+
+def test_footprint_file_gives_the_committed_inventory_total(actors, event, tmp_path):
+    from django.core.management import call_command
+
+    from zhonghe.engine.footprint import calculate_footprint
+    from zhonghe.footprints.translate import accounting_options, to_engine
+
+    data = csv_bytes(MIXED)
+    found = upload(actors, event, data)
+    services.import_places_confirm(actor=actors.organiser, code=event.code, import_code=found.code, corrections={})
+    committed = services.import_commit(actor=actors.organiser, code=event.code, import_code=found.code)
+    records = list(ActivityRecord.objects.filter(event=event))
+    assert len(records) == 5 and any(r.distance_km is not None and not r.origin for r in records)
+    release = load_release(committed.release_code)
+    inventory = calculate_footprint([to_engine(r) for r in records], release, accounting_options(event))
+    path = tmp_path / "名单.csv"
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("footprint_file", str(path), "--destination", "500103", "--release", release.code, stdout=out)
+    printed = out.getvalue().splitlines()[-1]
+    assert printed == f"total_kg_co2e: {inventory.total_kg_co2e}"
+    assert committed.total_kg_co2e == inventory.total_kg_co2e
