@@ -292,3 +292,11 @@ def import_commit(*, actor: Actor, code: object, import_code: object) -> Import:
     found.status, found.committed_at = ImportStatus.COMMITTED, timezone.now()
     found.save(update_fields=["status", "committed_at", "updated_at"])
     return found
+
+
+@transaction.atomic
+def import_fail(*, import_id: int, reason: str) -> None:
+    """The worker gave up on this import (last attempt failed): no longer live, nothing recorded."""
+    Import.objects.filter(pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.PROCESSING]).update(
+        status=ImportStatus.FAILED, failure=reason[:500], updated_at=timezone.now()
+    )

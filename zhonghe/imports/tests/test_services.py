@@ -266,3 +266,20 @@ def test_footprint_file_gives_the_committed_inventory_total(actors, event, tmp_p
     printed = out.getvalue().splitlines()[-1]
     assert printed == f"total_kg_co2e: {inventory.total_kg_co2e}"
     assert committed.total_kg_co2e == inventory.total_kg_co2e
+
+
+def test_worker_giving_up_marks_the_import_failed_and_the_file_may_come_again(actors, event, settings, monkeypatch):
+    settings.ZHONGHE_IMPORT_INLINE_ROWS = 1
+    data = csv_bytes([ZH, *ROWS])
+    found = upload(actors, event, data)
+    Job.objects.filter(pk=found.job_id).update(max_attempts=1)
+
+    def broken(**kwargs):
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr("zhonghe.imports.job_handlers.import_process", broken)
+    assert Worker(worker_id="w1").run_one().status == "failed"
+    found.refresh_from_db()
+    assert found.status == ImportStatus.FAILED and "storage unavailable" in found.failure
+    assert ActivityRecord.objects.count() == 0
+    assert upload(actors, event, data).pk != found.pk
