@@ -14,6 +14,7 @@ from zhonghe.api import (
     events,
     factor_releases,
     footprint,
+    imports,
     inventories,
     keys,
     ledger,
@@ -64,5 +65,6 @@ for module in (
     factor_releases,
     footprint,
     evaluations,
+    imports,
 ):
     api.add_router("/", module.router)

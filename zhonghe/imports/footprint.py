@@ -44,11 +44,25 @@ def file_footprint(
     resolver = PlaceResolver(corrections)
     parsed = parse_file(data, kind, venue=venue, resolver=resolver, release=release)
     parsed.raise_for_errors()
-    lines: list[TravelLine] = []
-    activities: list[Activity | TravelActivity]
-    if parsed.kind is Kind.ATTENDEES:
-        lines = aggregate_attendees(parsed.rows)  # type: ignore[arg-type]  # attendee files hold AttendeeRows
-        activities = list(travel_activities(lines, release))
-    else:
-        activities = list(activity_activities(row for row in parsed.rows if isinstance(row, ActivityRow)))
+    lines = _lines(parsed)
+    activities = _activities(parsed, lines, release)
     return FileFootprint(parsed, tuple(lines), tuple(activities), calculate_footprint(activities, release))
+
+
+def activities_of(parsed: ParseResult, release: FactorRelease) -> list[Activity | TravelActivity]:
+    """The engine activities of a clean file: aggregated travel lines, or one activity per row."""
+    return _activities(parsed, _lines(parsed), release)
+
+
+def _lines(parsed: ParseResult) -> list[TravelLine]:
+    if parsed.kind is not Kind.ATTENDEES:
+        return []
+    return aggregate_attendees(parsed.rows)  # type: ignore[arg-type]  # attendee files hold AttendeeRows
+
+
+def _activities(
+    parsed: ParseResult, lines: list[TravelLine], release: FactorRelease
+) -> list[Activity | TravelActivity]:
+    if parsed.kind is Kind.ATTENDEES:
+        return list(travel_activities(lines, release))
+    return list(activity_activities(row for row in parsed.rows if isinstance(row, ActivityRow)))

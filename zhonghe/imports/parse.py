@@ -27,6 +27,8 @@ from .rows import ActivityRow, AttendeeRow, activity_row, attendee_row, new_row
 
 __all__ = ["MAX_BYTES", "MAX_DATA_ROWS", "ParseResult", "parse_file"]
 
+PROGRESS_EVERY = 2000  # rows between two progress reports (a job's progress bar)
+
 
 @dataclass(frozen=True)
 class ParseResult:
@@ -56,9 +58,11 @@ def parse_file(
     venue: str = "",
     resolver: PlaceResolver | None = None,
     release: FactorRelease | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ParseResult:
     """Validate every row of ``data``. ``venue`` fills an empty 目的地; ``resolver`` carries the person's
-    corrections (text → place code); ``release``, when given, checks activity factor keys and units."""
+    corrections (text → place code); ``release``, when given, checks activity factor keys and units;
+    ``progress``, when given, is called with the number of data rows validated every ``PROGRESS_EVERY``."""
     kind = Kind(kind)
     resolver = resolver or PlaceResolver()
     try:
@@ -72,7 +76,7 @@ def parse_file(
         if header is None:
             return ParseResult(kind, (), (row_error(None, "", "empty_file"),), row_count=0, **opened)
         source, strings_only = chain(pending, sheet.rows), sheet.file_format == "csv"
-        rows, errors, count = _validate(source, header, kind, venue, resolver, release, places, strings_only)
+        rows, errors, count = _validate(source, header, kind, venue, resolver, release, places, strings_only, progress)
     except ImportRefused as refused:
         return ParseResult(kind, (), tuple(refused.errors), row_count=0, **opened)
     return ParseResult(
@@ -89,6 +93,7 @@ def _validate(
     release: FactorRelease | None,
     places: dict[str, Resolution],
     strings_only: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[AttendeeRow | ActivityRow], list[RowError], int]:
     """Validate every row. A file repeats few distinct rows (names aside), so each distinct tuple of
     cells is validated once and its outcome re-stamped with the row number and name (``_Memo``)."""
@@ -113,6 +118,8 @@ def _validate(
             continue
         first = False
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         if count > MAX_DATA_ROWS:
             return [], [row_error(None, "", "too_many_rows", detail=f"{MAX_DATA_ROWS:,}")], count
         typed, row_errors = outcome
