@@ -55,6 +55,12 @@ class ReductionMeasure(models.Model):
     def __str__(self) -> str:
         return f"{self.plan_id} {self.scenario}"
 
+    @property
+    def parameter_shown(self) -> str:
+        """The parameter as the pages show it: km for the rail threshold, else the share in %."""
+        value = self.parameter if self.scenario == Scenario.RAIL_FOR_SHORT_FLIGHTS else self.parameter * 100
+        return f"{value.normalize():f}"
+
 
 class EstimateCopy(models.Model):
     """One estimate (BEFORE) row copied into the actual (AFTER) data; a source is copied at most once."""
