@@ -60,7 +60,8 @@ def _scenario_rows(event: Event, plan: Plan, query) -> list[dict]:
         error = ""
         given = query.get(key.value)
         try:
-            parameter = engine_parameter(key, given) if given not in (None, "") else DEFAULT_PARAMETERS[key]
+            start = adopted[key.value].parameter if key.value in adopted else DEFAULT_PARAMETERS[key]
+            parameter = engine_parameter(key, given) if given not in (None, "") else start
             scenario = plan_scenario(event, plan, key, parameter)
         except InvalidScenario:
             error = _("参数超出范围：比例应在0至100之间，距离应在0至100000公里之间")

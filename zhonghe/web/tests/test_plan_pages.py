@@ -82,14 +82,16 @@ def test_other_organisations_get_404_and_anonymous_logs_in(actors, estimated, cl
 def test_adopting_from_the_page_stores_the_measure(actors, estimated):
     organiser = login("organiser")
     response = organiser.post(
-        f"/events/{estimated.code}/plan/measures/", {"scenario": "fewer_prints", "parameter": "50"}
+        f"/events/{estimated.code}/plan/measures/", {"scenario": "fewer_prints", "parameter": "40"}
     )
     assert response.status_code == 302
     measure = ReductionMeasure.objects.get(plan__event=estimated)
-    expected = plan_scenario(estimated, estimated.plan, "fewer_prints", Decimal("0.5")).result
+    expected = plan_scenario(estimated, estimated.plan, "fewer_prints", Decimal("0.4")).result
     assert measure.saving_kg_co2e == expected.saving_kg_co2e
     page = organiser.get(_tools(estimated)).content.decode()
     assert f'data-testid="measure-saving">{measure.saving_kg_co2e}<' in page
+    # The scenario's input starts from the adopted share, not the page's default.
+    assert 'name="fewer_prints" value="40"' in page
     before = snapshot()
     bad = organiser.post(f"/events/{estimated.code}/plan/measures/", {"scenario": "fewer_prints", "parameter": "abc"})
     assert bad.status_code == 422 and 'data-testid="page-error"' in bad.content.decode() and snapshot() == before
@@ -210,3 +212,21 @@ def test_published_plan_pdf_shows_the_estimates_figures_with_an_embedded_font(ac
     assert any("WenQuanYiZenHei" in row for row in font_rows) and all(" yes " in row for row in font_rows), fonts
     english = _pdf_text(client.get(f"/plans/{published.code}/plan.pdf", {"lang": "en"}).content, tmp_path)
     assert "Carbon neutrality plan" in english
+
+
+def test_the_certificate_verification_page_links_the_published_plan(actors, client):
+    from zhonghe.certificates.services import certificate_issue
+    from zhonghe.evaluations.tests.builders import accepted_evaluation
+    from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
+    from zhonghe.registry.services import credits_retire
+
+    project = project_with_credits(actors, 100)
+    event, inventory = accounted_event(actors.organiser)  # its plan was published on the way
+    buy(actors, project, inventory.required_offset_t)
+    credits_retire(actor=actors.organiser, event_code=event.code, project_code=project.code,
+                   quantity_t=inventory.required_offset_t, reason="用于活动碳中和")  # fmt: skip
+    accepted_evaluation(actors, event)
+    certificate = certificate_issue(actor=actors.organiser, event_code=event.code)
+    html = client.get(f"/verify/{certificate.number}/").content.decode()
+    assert f'href="/plans/{event.code}/"' in html and 'data-testid="cert-plan-link"' in html
+    assert client.get(f"/plans/{event.code}/").status_code == 200
