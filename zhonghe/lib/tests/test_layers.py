@@ -1,7 +1,7 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < evaluations, plans < certificates
-< api, web, supervision < demo
+engine, lib < data < accounts < interop, jobs < events < footprints, imports < registry < evaluations, plans
+< certificates < api, web, supervision < demo
 """
 
 from __future__ import annotations
