@@ -66,7 +66,7 @@ def plan_estimate_copy(*, actor: Actor, code: object) -> list[ActivityRecord]:
     actor.require(Role.ORGANISER)
     event = _locked_event(actor, code)
     if event.status not in STAGE_OPEN[Stage.AFTER]:
-        raise Conflict(_("计划书发布后、核算冻结前才能复制预估数据"), code="stage_closed")
+        raise Conflict(_("计划书发布后、实际数据仍可录入时才能复制预估数据"), code="stage_closed")
     sources = list(event.activities.filter(stage=Stage.BEFORE).order_by("id"))
     if not sources:
         raise Conflict(_("计划书中没有预估活动数据"), code="no_activities")
