@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhonghe.interop",
     "zhonghe.events",
     "zhonghe.footprints",
+    "zhonghe.plans",
     "zhonghe.imports",
     "zhonghe.registry",
     "zhonghe.evaluations",

@@ -20,6 +20,7 @@ from zhonghe.events.models import Event, EventKind, GridChoice
 from zhonghe.events.selectors import event_get, event_list_for_actor, transitions_for_event
 from zhonghe.footprints import services as footprint_services
 from zhonghe.footprints.selectors import inventory_latest
+from zhonghe.plans.services import plan_publish_checked
 
 router = Router(tags=["events"])
 
@@ -163,7 +164,7 @@ def estimate_plan(request: HttpRequest, code: str):
 
 @router.post("/events/{code}/plan/publish", response=responses(200, EventDetail))
 def publish_plan(request: HttpRequest, code: str):
-    return event_services.plan_publish(actor=actor_of(request), code=code)
+    return plan_publish_checked(actor=actor_of(request), code=code)  # refuses stale reduction measures too
 
 
 @router.post("/events/{code}/withdraw", response=responses(200, EventDetail))

@@ -9,6 +9,7 @@ from zhonghe.web import (
     views_imports,
     views_market,
     views_offsets,
+    views_plan,
     views_public,
     views_reports,
 )
@@ -34,6 +35,15 @@ urlpatterns = [
     path(EVENT + "plan/", views_events.plan_edit, name="plan_save"),
     path(EVENT + "certificate/revoke/", views_events.event_certificate_revoke, name="certificate_revoke"),
     path(EVENT + "plan/estimate/", views_events.plan_estimate_view, name="plan_estimate"),
+    path(EVENT + "plan/tools/", views_plan.plan_tools, name="plan_tools"),
+    path(EVENT + "plan/measures/", views_plan.plan_measure_adopt, name="plan_measure_adopt"),
+    path(
+        EVENT + "plan/measures/<uuid:measure_code>/delete/", views_plan.plan_measure_remove, name="plan_measure_remove"
+    ),
+    path(EVENT + "plan/copy-estimate/", views_plan.plan_copy_estimate, name="plan_copy_estimate"),
+    path(EVENT + "plan/compare/", views_plan.plan_compare, name="plan_compare"),
+    path("plans/<uuid:code>/", views_plan.plan_public, name="plan_public"),
+    path("plans/<uuid:code>/plan.pdf", views_plan.plan_public_pdf, name="plan_public_pdf"),
     path(EVENT + "activities/<slug:stage>/<slug:kind>/", views_activities.activity_new, name="activity_add"),
     path(
         EVENT + "activities/<slug:stage>/<uuid:activity_code>/delete/",

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhonghe.certificates.services import certificate_issue, certificate_revoke
 from zhonghe.events.selectors import event_get
-from zhonghe.events.services import event_create, event_submit, event_update, event_withdraw, plan_publish, plan_save
+from zhonghe.events.services import event_create, event_submit, event_update, event_withdraw, plan_save
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
+from zhonghe.plans.services import plan_publish_checked
 from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.forms import EventForm, NewEventForm
 from zhonghe.web.pages import Bound, event_detail_page
@@ -21,7 +22,7 @@ from zhonghe.web.pages import Bound, event_detail_page
 # action → (service call, success message)
 ACTIONS = {
     "submit": (lambda a, c, key: event_submit(actor=a, code=c), lambda r: _("已提交碳中和申请")),
-    "publish_plan": (lambda a, c, key: plan_publish(actor=a, code=c), lambda r: _("计划书已发布")),
+    "publish_plan": (lambda a, c, key: plan_publish_checked(actor=a, code=c), lambda r: _("计划书已发布")),
     "freeze_inventory": (
         lambda a, c, key: inventory_freeze(actor=a, code=c),
         lambda r: _("核算结果已冻结（第%(v)s版）") % {"v": r.version},

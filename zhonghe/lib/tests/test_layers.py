@@ -1,6 +1,6 @@
 """DESIGN §3: a module never imports from a layer to its right (tests and migrations aside).
 
-engine, lib < data < accounts, audit < interop, jobs < events < footprints, imports < registry < evaluations
+engine, lib < data < accounts, audit < interop, jobs < events < footprints, imports < registry < evaluations, plans
 < certificates < api, web, supervision < demo
 """
 
@@ -26,6 +26,7 @@ RANK = {
     "imports": 5,
     "registry": 6,
     "evaluations": 7,
+    "plans": 7,  # the plan's tools read the offset count of evaluations.offsets
     "certificates": 8,
     "api": 9,
     "web": 9,
