@@ -13,7 +13,19 @@ from zhonghe.registry.services import credits_retire
 pytestmark = pytest.mark.django_db
 
 CONTRACT_KEYS = {"number", "status", "payload", "payload_canonical", "signature", "key_id", "verify_url", "pdf_url"}
-DETAIL_KEYS = CONTRACT_KEYS | {"issued_at", "revoked_at", "revoke_reason"}  # extensions; the contract stays
+# extensions; the contract stays (the Beijing times and the supersession links came with zhonghe.certificate/4)
+DETAIL_KEYS = (
+    CONTRACT_KEYS
+    | {"issued_at", "revoked_at", "revoke_reason"}
+    | {
+        "issued_at_beijing",
+        "revoked_at_beijing",
+        "superseded_by",
+        "superseded_at",
+        "superseded_at_beijing",
+        "supersedes",
+    }
+)
 
 
 def test_detail_shape_and_signature_verifies_with_published_key(client, actors):
