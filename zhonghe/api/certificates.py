@@ -8,15 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.certificate_cache import certificate_response
-from zhonghe.api.schemas import ErrorOut, responses
+from zhonghe.api.schemas import ErrorOut, created_or_replayed, created_responses, responses
 from zhonghe.certificates import selectors as certificate_selectors
 from zhonghe.certificates import services as certificate_services
+from zhonghe.certificates.documents import successor_number
 from zhonghe.certificates.models import Certificate
+from zhonghe.certificates.payload import beijing_text
 
 router = Router(tags=["certificates"])
 
@@ -66,10 +68,38 @@ class CertificateDetail(Schema):
     issued_at: datetime
     revoked_at: datetime | None
     revoke_reason: str
+    # Added with zhonghe.certificate/4: Beijing time (Asia/Shanghai, UTC+8) beside each UTC time; the successor
+    # of a superseded certificate and the predecessor a new one replaced (certificate numbers).
+    issued_at_beijing: str
+    revoked_at_beijing: str | None
+    superseded_by: str | None
+    superseded_at: datetime | None
+    superseded_at_beijing: str | None
+    supersedes: str | None
 
     @staticmethod
     def resolve_verify_url(obj: Certificate) -> str:
         return certificate_services.verify_url(obj.number)
+
+    @staticmethod
+    def resolve_issued_at_beijing(obj: Certificate) -> str:
+        return beijing_text(obj.issued_at)
+
+    @staticmethod
+    def resolve_revoked_at_beijing(obj: Certificate) -> str | None:
+        return beijing_text(obj.revoked_at)
+
+    @staticmethod
+    def resolve_superseded_by(obj: Certificate) -> str | None:
+        return successor_number(obj)
+
+    @staticmethod
+    def resolve_superseded_at_beijing(obj: Certificate) -> str | None:
+        return beijing_text(obj.superseded_at)
+
+    @staticmethod
+    def resolve_supersedes(obj: Certificate) -> str | None:
+        return obj.payload.get("supersedes")
 
     @staticmethod
     def resolve_pdf_url(obj: Certificate) -> str:
@@ -118,6 +148,14 @@ def revoke_certificate(request: HttpRequest, number: str, payload: RevokeIn):
     return certificate_services.certificate_revoke(actor=actor_of(request), number=number, reason=payload.reason)
 
 
-@router.post("/events/{code}/certificate", response=responses(201, CertificateDetail), summary="Issue")
-def issue_certificate(request: HttpRequest, code: str):
-    return Status(201, certificate_services.certificate_issue(actor=actor_of(request), event_code=code))
+@router.post("/events/{code}/certificate", response=created_responses(CertificateDetail), summary="Issue")
+def issue_certificate(
+    request: HttpRequest, code: str, idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80)
+):
+    """A repeated `Idempotency-Key` returns the certificate first issued with it, with 200: issued once."""
+    actor = actor_of(request)
+    return created_or_replayed(
+        actor.organization,
+        idempotency_key,
+        lambda: certificate_services.certificate_issue(actor=actor, event_code=code, idempotency_key=idempotency_key),
+    )

@@ -38,6 +38,7 @@ from zhonghe.certificates.pdf_fonts import (
     certificate_styles,
     register_cjk_font,
 )
+from zhonghe.certificates.signing import signature_fingerprint
 
 __all__ = ["render_certificate_pdf"]
 
@@ -111,17 +112,47 @@ def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
     return [Paragraph(zh, st["statement"]), Spacer(1, 2), Paragraph(en, st["statement_en"])]
 
 
+EVALUATION_MODES = {"self": "自我评价", "third_party": "第三方评价"}
+
+
+def _evaluation(payload: Mapping[str, Any]) -> str:
+    evaluation = payload.get("evaluation")
+    if not isinstance(evaluation, Mapping):
+        return DASH
+    mode = EVALUATION_MODES.get(str(evaluation.get("mode")), _get(evaluation, "mode"))
+    verifier = evaluation.get("verifier")
+    if isinstance(verifier, Mapping):
+        return f"{mode} · {_get(verifier, 'name')}（{_get(verifier, 'uscc')}）"
+    return f"{mode} · {_get(payload, 'organiser', 'name')}"
+
+
+def _total(payload: Mapping[str, Any]) -> str:
+    text = f"{_get(payload, 'inventory', 'total_t_co2e')} tCO<sub>2</sub>e"
+    span = (payload.get("inventory") or {}).get("range_95")
+    if isinstance(span, Mapping):
+        text += f"（95 % 区间 {_get(span, 'low_t_co2e')} – {_get(span, 'high_t_co2e')}）"
+    return text
+
+
+def _offsets(payload: Mapping[str, Any]) -> str:
+    required, retired = _get(payload, "offsets", "required_t"), _get(payload, "offsets", "retired_t")
+    text = f"应抵消 {required} t，已注销 {retired} t"
+    external = _get(payload, "offsets", "external_t", default="")
+    if external not in ("", "0"):
+        text += f"，外部注销 {external} t"
+    return text
+
+
 def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table:
     event = payload.get("event") or {}
     inv = ("inventory",)
-    required, retired = _get(payload, "offsets", "required_t"), _get(payload, "offsets", "retired_t")
     rows = [
         ("活动名称", "Event", _get(event, "name")),
         ("主办单位", "Organiser", _get(payload, "organiser", "name")),
         ("统一社会信用代码", "USCC", _get(payload, "organiser", "uscc")),
         ("活动日期", "Dates", _dates(event)),
         ("举办地点", "Venue", _venue(event)),
-        ("排放总量", "Inventory total", f"{_get(payload, *inv, 'total_t_co2e')} tCO<sub>2</sub>e"),
+        ("排放总量", "Inventory total", _total(payload)),
         (
             "核算依据",
             "Basis",
@@ -129,8 +160,11 @@ def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table
             f" · 清单第 {_get(payload, *inv, 'version')} 版",
         ),
         ("清单哈希", "Inventory hash", _short_hash(_get(payload, *inv, "hash"))),
-        ("抵消情况", "Offsets", f"应抵消 {required} t，已注销 {retired} t"),
+        ("抵消情况", "Offsets", _offsets(payload)),
+        ("碳中和评价", "Evaluation", _evaluation(payload)),
     ]
+    if payload.get("supersedes"):
+        rows.append(("取代证书", "Supersedes", _get(payload, "supersedes")))
     data = [[Paragraph(zh + _en(en), st["label"]), Paragraph(value, st["value"])] for zh, en, value in rows]
     table = Table(data, colWidths=[34 * mm, width - 34 * mm])
     table.setStyle(FIELDS_TABLE_STYLE)
@@ -149,6 +183,10 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
         serials = f"{_get(r, 'serial_first')}<br/>至 {_get(r, 'serial_last')}"
         cells = [_get(r, "credit_type"), project, _get(r, "vintage"), serials, _get(r, "quantity_t")]
         data.append([Paragraph(c, st["td_num" if i == 4 else "td"]) for i, c in enumerate(cells)])
+    for c in offsets.get("external_cancellations") or []:
+        cells = [_get(c, "credit_type"), f"{_get(c, 'registry')}<br/>注销证明 {_get(c, 'reference')}", DASH,
+                 DASH, _get(c, "quantity_t")]  # fmt: skip
+        data.append([Paragraph(x, st["td_num" if i == 4 else "td"]) for i, x in enumerate(cells)])
     if len(data) == 1:
         data.append([Paragraph("（无注销记录 No retirements）", st["td"]), "", "", "", ""])
     widths = [20 * mm, None, 15 * mm, 58 * mm, 18 * mm]
@@ -156,6 +194,22 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(CREDITS_TABLE_STYLE)
     return table
+
+
+def _fingerprint(signature: str) -> str:
+    digest = signature_fingerprint(signature)
+    return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8)) if digest else DASH
+
+
+def _pdf_date(payload: Mapping[str, Any]) -> str | None:
+    """The PDF date text of the signed issue time (creation date = issue, in Beijing time), None if unknown."""
+    try:
+        moment = datetime.fromisoformat(str(payload.get("issued_at", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(BEIJING).strftime("D:%Y%m%d%H%M%S+08'00'")
 
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -234,6 +288,7 @@ def _draw_footer(canvas: Canvas, payload: Mapping[str, Any], verify_url: str, si
     small_print = [
         label("清单哈希 Inventory SHA-256", _get(payload, "inventory", "hash")),
         label("数字签名 Ed25519 signature (base64)", escape(signature) or DASH),
+        label("签名指纹 Signature SHA-256", _fingerprint(signature)),
         SIGNED_NOTE,
     ]
     for text in small_print:
@@ -246,20 +301,26 @@ def render_certificate_pdf(
     verify_url: str,
     signature_b64: str,
     status_label: str = "",
+    status_note: str = "",
     font_path: str | None = None,
 ) -> bytes:
     """Return the certificate as PDF bytes (A4, one page unless the retirements table overflows).
 
     ``payload`` is the signed certificate payload (numbers as strings); missing optional keys print as a
-    dash. ``status_label`` (e.g. "已撤销 REVOKED") is shown under the number and as a watermark.
-    Output is byte-for-byte deterministic for the same arguments (ReportLab ``invariant`` mode).
+    dash. ``status_label`` (e.g. "已撤销 REVOKED") is shown under the number and as a watermark, with
+    ``status_note`` (reason, date, successor) below it. The creation date is the signed issue time; output is
+    byte-for-byte deterministic for the same arguments (ReportLab ``invariant`` mode).
     """
     font = register_cjk_font(font_path)
     st = certificate_styles(font)
     width = PAGE_W - 2 * MARGIN_X
     buffer = io.BytesIO()
 
+    created = _pdf_date(payload)
+
     def on_page(canvas: Canvas, _doc: Any) -> None:
+        if created:
+            canvas.setDateFormatter(lambda *_parts: created)
         canvas.saveState()
         _draw_border(canvas)
         if canvas.getPageNumber() > 1:
@@ -295,6 +356,8 @@ def render_certificate_pdf(
     ]
     if status_label:
         story.append(Paragraph(f"状态 Status：{escape(status_label)}", st["status"]))
+        if status_note:
+            story.append(Paragraph(escape(status_note), st["status"]))
     story += [
         Spacer(1, 5 * mm),
         *_statement(payload, st),

@@ -1,6 +1,6 @@
 """The public face of a certificate without the database on every read.
 
-A certificate is immutable once issued except for its state (code, status, revoked_at: revocation and
+A certificate is immutable once issued except for its state (code, status, revoked_at, superseded_by: revocation and
 supersession), so what the public sees — its JSON (api/certificate_cache.py) and its verification page
 (certificates/views.py) — is rendered once per state and kept in this process.
 
@@ -62,7 +62,7 @@ def _forget_on_save(sender: type, instance: Certificate, **kwargs: object) -> No
 
 
 def current_state(number: str) -> State | None:
-    """(code, status, revoked_at) of the certificate, or None when there is none; see the module docstring."""
+    """(code, status, revoked_at, superseded_by) of the certificate, or None when there is none; see the module docstring."""
     ttl_s = settings.CERTIFICATE_STATE_TTL_S
     now = time.monotonic()
     if ttl_s > 0:

@@ -31,16 +31,38 @@ def signing_key_by_id(key_id: str) -> SigningKey | None:
     return signing_keys().filter(key_id=key_id).first()
 
 
-def certificate_state(number: str) -> tuple[object, str, object] | None:
-    """(code, status, revoked_at) of a certificate, or None: its identity and all that can change after issue.
+def certificate_state(number: str) -> tuple[object, ...] | None:
+    """(code, status, revoked_at, superseded_by) of a certificate, or None: its identity and all that can change after issue.
 
     Asked on every public read of a certificate, so it is one statement by the unique index without the
     ORM's compile step; values come back as the driver gives them (only compared, never shown).
     """
     quote = connection.ops.quote_name
     table = quote(Certificate._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("code", "status", "revoked_at"))
+    columns = ", ".join(quote(c) for c in ("code", "status", "revoked_at", "superseded_by_id"))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {table} WHERE {quote('number')} = %s", [number])
         row = cursor.fetchone()
-    return (row[0], row[1], row[2]) if row else None
+    return tuple(row) if row else None
+
+
+def external_cancellations_for_certificate(event: Event) -> list[dict]:
+    """Confirmed external cancellations (CCER, allowances cancelled in other registries) counted for `event`, as
+    the certificate payload lists them: {"registry", "reference", "credit_type", "quantity_t" (int),
+    "cancelled_on" (ISO date), "proof_sha256"}, oldest first.
+
+    Empty until the registry app records external cancellations (ExternalCancellation): the payload builder
+    already carries the list, so a certificate lists them as soon as this selector returns them (and
+    evaluations/offsets.py offset_covered_t counts them).
+    """
+    return []
+
+
+def certificates_superseding_chain(certificate: Certificate) -> list[Certificate]:
+    """The certificates that replaced `certificate`, in order (empty when it was never superseded)."""
+    chain, current, seen = [], certificate, {certificate.pk}
+    while current.superseded_by_id and current.superseded_by_id not in seen:
+        current = Certificate.objects.get(pk=current.superseded_by_id)
+        seen.add(current.pk)
+        chain.append(current)
+    return chain

@@ -3,12 +3,7 @@ and an accepted evaluation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,106 +11,31 @@ from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
 from zhonghe.audit.services import audit_append
+from zhonghe.certificates.documents import verify_url
 from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.models import Certificate, CertificateStatus
+from zhonghe.certificates.payload import PAYLOAD_SCHEMA, build_payload
+from zhonghe.certificates.selectors import external_cancellations_for_certificate
 from zhonghe.certificates.signing import canonical_jcs, sign_canonical
-from zhonghe.data.districts import district_by_code
-from zhonghe.evaluations.models import Evaluation
 from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.evaluations.selectors import evaluation_accepted_for
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
-from zhonghe.footprints.models import InventoryVersion
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.models import Retirement
 from zhonghe.registry.selectors import ledger_head
-from zhonghe.registry.serials import format_serial
 
-# /2 added "ledger_head"; /3 is RFC 8785 (JCS) canonical and adds the factor release hash, the evaluation,
-# the Beijing issue time and the late flag. Older certificates keep their own schema and canonical text.
-PAYLOAD_SCHEMA = "zhonghe.certificate/3"
-BEIJING = ZoneInfo("Asia/Shanghai")
 REVOKE_REASON_MAX_CHARS = 500
-
-
-def verify_url(number: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[number])
-
-
-def build_payload(
-    *,
-    number: str,
-    event: Event,
-    inventory: InventoryVersion,
-    retirements: list[Retirement],
-    issued_at: datetime,
-    key_id: str,
-    head: dict,
-    evaluation: Evaluation,
-    late: bool,
-) -> dict:
-    """The signed statement: binds event, organiser, inventory hash, the exact retired serial ranges, and the
-    ledger head at issue time ({"hash", "entries"}), which anchors the retirements in the hash chain."""
-    org = event.organization
-    return {
-        "schema": PAYLOAD_SCHEMA,
-        "number": number,
-        "event": {
-            "code": str(event.code),
-            "name": event.name,
-            "kind": event.kind,
-            "start_date": event.start_date.isoformat(),
-            "end_date": event.end_date.isoformat(),
-            "venue_district": district_by_code(event.venue_district).name_zh,
-            "venue_address": event.venue_address,
-        },
-        "organiser": {"name": org.name, "uscc": org.uscc or ""},
-        "inventory": {
-            "version": inventory.version,
-            "hash": inventory.data_hash,
-            "factor_release": inventory.release_code,
-            "method_version": inventory.method_version,
-            "factor_release_hash": inventory.release_hash,
-            "total_t_co2e": str(inventory.total_t_co2e),
-        },
-        "offsets": {
-            "required_t": inventory.required_offset_t,
-            "retired_t": sum(r.quantity_t for r in retirements),
-            "retirements": [
-                {
-                    "number": r.number,
-                    "credit_type": r.block.project.credit_type,
-                    "project_code": r.block.project.code,
-                    "project_name": r.block.project.name,
-                    "vintage": r.block.project.vintage,
-                    "serial_first": format_serial(r.block.project.code, r.block.serial_first),
-                    "serial_last": format_serial(r.block.project.code, r.block.serial_last),
-                    "quantity_t": r.quantity_t,
-                }
-                for r in retirements
-            ],
-        },
-        "evaluation": {
-            "mode": evaluation.mode,
-            "verifier": {"name": evaluation.verifier.name, "uscc": evaluation.verifier.uscc or ""}
-            if evaluation.verifier
-            else None,
-            "conclusion_digest": evaluation.conclusion_digest,
-            "concluded_at": _utc(evaluation.concluded_at),
-            "accepted_at": _utc(evaluation.accepted_at),
-        },
-        "completed_late": late,
-        "ledger_head": {"hash": head["hash"], "entries": head["entries"]},
-        "issued_at": _utc(issued_at),
-        "issued_at_beijing": issued_at.astimezone(BEIJING).replace(microsecond=0).isoformat(),
-        "key_id": key_id,
-    }
-
-
-def _utc(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+__all__ = [
+    "PAYLOAD_SCHEMA",
+    "build_payload",
+    "certificate_correction_open",
+    "certificate_issue",
+    "certificate_revoke",
+    "verify_url",
+]
 
 
 def _issuable(event: Event):
@@ -145,8 +65,10 @@ def certificate_issue(*, actor: Actor, event_code: object, idempotency_key: obje
 
     Refuses (Conflict, nothing written) without a frozen inventory, while offset_covered_t < required_offset_t,
     without an accepted evaluation of the latest inventory, or outside ACCEPTED. Completion after the deadline
-    is issued with `late` set. A repeated `idempotency_key` (the page's one-time token) returns the certificate
-    first issued with it, so a double click issues once.
+    is issued with `late` set. When the event already holds a valid certificate (a corrected inventory was
+    completed: certificate_correction_open), the new one supersedes it: the old one becomes SUPERSEDED, points
+    to the new one, and the new payload names it. A repeated `idempotency_key` (the page's one-time token or the
+    API's Idempotency-Key) returns the certificate first issued with it, so a double click issues once.
     """
     actor.require(Role.ORGANISER)
     event = (
@@ -175,16 +97,23 @@ def _issue(actor: Actor, event: Event) -> Certificate:
     number = f"ZH-{timezone.localdate().year}-{next_number('certificate'):06d}"
     now = timezone.now().replace(microsecond=0)
     late = event.deadline is not None and timezone.localdate() > event.deadline
+    previous = Certificate.objects.select_for_update().filter(event=event, status=CertificateStatus.VALID).first()
+    if previous is not None:  # one valid certificate per event: the old one steps aside first
+        previous.status = CertificateStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at"])
     payload = build_payload(
         number=number,
         event=event,
         inventory=inventory,
         retirements=retirements,
+        external_cancellations=external_cancellations_for_certificate(event),
         issued_at=now,
         key_id=key_id,
         head=ledger_head(),
         evaluation=evaluation,
         late=late,
+        supersedes=previous.number if previous else None,
     )
     canonical = canonical_jcs(payload)
     certificate = Certificate.objects.create(
@@ -199,9 +128,39 @@ def _issue(actor: Actor, event: Event) -> Certificate:
         evaluation=evaluation,
         late=late,
     )
+    if previous is not None:
+        previous.superseded_by = certificate
+        previous.save(update_fields=["superseded_by"])
     workflow.transition(event=event, action="issue_certificate", actor=actor.user, note=number)
     audit_append(actor=actor, action="certificate.issue", target=certificate)
     return certificate
+
+
+@transaction.atomic
+def certificate_correction_open(*, actor: Actor, event_code: object, reason: str) -> Event:
+    """The organiser reopens a certified event's accounting to correct its inventory (CERTIFIED → ACCOUNTED).
+
+    The certificate stays valid meanwhile; a new frozen inventory, any top-up retirements and a new accepted
+    evaluation lead to a new certificate that supersedes it (certificate_issue). Refused (nothing written)
+    without a reason, for another organisation's event (NotFound) and outside CERTIFIED.
+    """
+    actor.require(Role.ORGANISER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写更正原因"), fields={"reason": "required"})
+    if len(reason) > REVOKE_REASON_MAX_CHARS:
+        raise ValidationFailed(
+            _("更正原因不能超过%(n)d个字符") % {"n": REVOKE_REASON_MAX_CHARS}, fields={"reason": "too_long"}
+        )
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .filter(code=parse_code(event_code, "event"), organization=actor.organization)
+        .first()
+    )
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    workflow.transition(event=event, action="reopen_for_correction", actor=actor.user, note=reason)
+    return event
 
 
 @transaction.atomic
@@ -222,10 +181,13 @@ def certificate_revoke(*, actor: Actor, number: str, reason: str) -> Certificate
     cert = Certificate.objects.select_for_update().get(number=number)
     if cert.status == CertificateStatus.REVOKED:
         raise Conflict(_("证书已撤销"), code="already_revoked")
+    if cert.status == CertificateStatus.SUPERSEDED:
+        raise Conflict(_("证书已被新证书取代，请撤销新证书"), code="already_superseded")
     cert.status = CertificateStatus.REVOKED
     cert.revoked_at = timezone.now()
     cert.revoke_reason = reason
     cert.save(update_fields=["status", "revoked_at", "revoke_reason"])
-    workflow.transition(event=event, action="revoke_certificate", actor=actor.user, note=f"{cert.number}：{reason}")
+    if event.status == Status.CERTIFIED:  # a correction under way (ACCOUNTED…) stays where it is
+        workflow.transition(event=event, action="revoke_certificate", actor=actor.user, note=f"{cert.number}：{reason}")
     audit_append(actor=actor, action="certificate.revoke", target=cert)
     return cert

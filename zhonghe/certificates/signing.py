@@ -49,6 +49,7 @@ __all__ = [
     "private_key_to_pem",
     "public_key_pem",
     "sign_canonical",
+    "signature_fingerprint",
     "verify_canonical",
 ]
 
@@ -105,7 +106,7 @@ def canonical_jcs(payload: Mapping[str, Any]) -> str:
         raise TypeError(str(exc)) from exc
 
 
-JCS_SCHEMAS = frozenset({"zhonghe.certificate/3"})
+JCS_SCHEMAS = frozenset({"zhonghe.certificate/3", "zhonghe.certificate/4"})
 
 
 def canonical_for(payload: Mapping[str, Any]) -> str:
@@ -189,3 +190,12 @@ def verify_canonical(canonical: str, signature_b64: str, public_key: Ed25519Publ
     except (InvalidSignature, ValueError, TypeError, AttributeError):
         return False
     return True
+
+
+def signature_fingerprint(signature_b64: str) -> str:
+    """Upper-case hex SHA-256 of the raw signature bytes ('' when it is not base64): shown on the PDF and page."""
+    try:
+        raw = base64.b64decode(signature_b64, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        return ""
+    return hashlib.sha256(raw).hexdigest().upper()

@@ -28,6 +28,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     # The bureau revokes the certificate: the result no longer stands and goes back to accounting, where a
     # corrected inventory (re-freeze) or further retirements complete the offset again.
     "revoke_certificate": (frozenset({Status.CERTIFIED}), Status.ACCOUNTED),
+    # The organiser corrects a certified inventory (certificates/services.py certificate_correction_open): the
+    # certificate stays valid until the corrected one, evaluated and accepted again, supersedes it.
+    "reopen_for_correction": (frozenset({Status.CERTIFIED}), Status.ACCOUNTED),
     "withdraw": (frozenset({Status.DRAFT, Status.SUBMITTED, Status.PLANNED}), Status.WITHDRAWN),
 }
 

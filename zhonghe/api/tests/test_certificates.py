@@ -13,7 +13,19 @@ from zhonghe.registry.services import credits_retire
 pytestmark = pytest.mark.django_db
 
 CONTRACT_KEYS = {"number", "status", "payload", "payload_canonical", "signature", "key_id", "verify_url", "pdf_url"}
-DETAIL_KEYS = CONTRACT_KEYS | {"issued_at", "revoked_at", "revoke_reason"}  # extensions; the contract stays
+# extensions; the contract stays (the Beijing times and the supersession links came with zhonghe.certificate/4)
+DETAIL_KEYS = (
+    CONTRACT_KEYS
+    | {"issued_at", "revoked_at", "revoke_reason"}
+    | {
+        "issued_at_beijing",
+        "revoked_at_beijing",
+        "superseded_by",
+        "superseded_at",
+        "superseded_at_beijing",
+        "supersedes",
+    }
+)
 
 
 def test_detail_shape_and_signature_verifies_with_published_key(client, actors):
@@ -143,3 +155,26 @@ def test_bureau_revokes_and_the_public_detail_says_revoked(client, api_for, acto
     assert (public["status"], public["signature"]) == ("revoked", body["signature"])
     assert api_for("organiser").get(f"/events/{event.code}").json()["status"] == "accounted"
     assert_envelope(api_for("bureau").post(url, {"reason": "again"}), 409, "already_revoked")
+
+
+def test_issue_with_an_idempotency_key_issues_once(api_for, actors):
+    event = accounted_event(actors.organiser)
+    project = credit_project(actors)
+    holding(actors, project, 12)
+    credits_retire(
+        actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=12, reason="全部"
+    )
+    from zhonghe.evaluations.tests.builders import accepted_evaluation
+
+    accepted_evaluation(actors, event)
+    org, headers = api_for("organiser"), {"Idempotency-Key": "issue-1"}
+    first = org.post(f"/events/{event.code}/certificate", headers=headers)
+    assert first.status_code == 201, first.content
+    before = db_snapshot(except_models=frozenset({"interop.ApiKey"}))  # its last use
+    again = org.post(f"/events/{event.code}/certificate", headers=headers)  # a retried request, a double click
+    assert again.status_code == 200, again.content
+    assert again.json()["number"] == first.json()["number"]
+    assert_nothing_written(before)
+    assert Certificate.objects.count() == 1
+    too_long = org.post(f"/events/{event.code}/certificate", headers={"Idempotency-Key": "k" * 81})
+    assert too_long.status_code == 422

@@ -40,7 +40,7 @@ def _published(key_id: str):
 def test_a_new_certificate_signs_the_ledger_head_at_issue(certificate):
     last = LedgerEntry.objects.order_by("-seq").first()
     assert last.kind == LedgerKind.RETIRE  # issue, transfer, retire: the retirement is inside the head
-    assert certificate.payload["schema"] == PAYLOAD_SCHEMA == "zhonghe.certificate/3"
+    assert certificate.payload["schema"] == PAYLOAD_SCHEMA == "zhonghe.certificate/4"
     assert certificate.payload["ledger_head"] == {"hash": last.entry_hash, "entries": LedgerEntry.objects.count()}
     assert certificate.payload_canonical == canonical_jcs(certificate.payload)
     assert verify_canonical(certificate.payload_canonical, certificate.signature, _published(certificate.key_id))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
+from zhonghe.certificates.payload import ISSUER
 from zhonghe.certificates.services import PAYLOAD_SCHEMA, certificate_issue, certificate_revoke, verify_url
 from zhonghe.certificates.signing import (
     canonical_jcs,
@@ -213,6 +215,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
     assert payload == {
         "schema": PAYLOAD_SCHEMA,
         "number": "ZH-2027-000001",
+        "issuer": ISSUER,
         "event": {
             "code": str(event.code),
             "name": event.name,
@@ -230,6 +233,11 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
             "factor_release_hash": inventory.release_hash,
             "method_version": inventory.method_version,
             "total_t_co2e": "12.836",
+            # the stored 95 % range in kg, shown in t to the kilogram
+            "range_95": {
+                "low_t_co2e": str((inventory.range_low_kg_co2e / 1000).quantize(Decimal("0.001"))),
+                "high_t_co2e": str((inventory.range_high_kg_co2e / 1000).quantize(Decimal("0.001"))),
+            },
         },
         "offsets": {
             "required_t": 13,
@@ -247,6 +255,8 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
                 }
                 for r, (first, last, q) in zip(event.retirements.order_by("id"), [(1, 8, 8), (9, 13, 5)], strict=True)
             ],
+            "external_t": 0,
+            "external_cancellations": [],
         },
         # issue, transfer, two retirements: the head after the last of them
         "ledger_head": {"hash": LedgerEntry.objects.get(seq=4).entry_hash, "entries": 4},
@@ -258,6 +268,7 @@ def test_issue_happy_path_payload(actors, project, offset, certificate):
             "accepted_at": evaluation.accepted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
         "completed_late": False,
+        "supersedes": None,
         "issued_at": "2027-03-28T01:30:15Z",  # 09:30:15 in Chongqing, to the second, in UTC
         "issued_at_beijing": "2027-03-28T09:30:15+08:00",
         "key_id": certificate.key_id,

@@ -38,7 +38,7 @@ def test_the_transition_table_is_what_the_design_says():
     assert allowed_actions(Status.EVALUATING) == ["return_for_correction", "conclude_evaluation"]
     assert allowed_actions(Status.EVALUATED) == ["accept_evaluation", "reject_evaluation"]
     assert allowed_actions(Status.ACCEPTED) == ["issue_certificate"]
-    assert allowed_actions(Status.CERTIFIED) == ["revoke_certificate"]
+    assert allowed_actions(Status.CERTIFIED) == ["revoke_certificate", "reopen_for_correction"]
     assert allowed_actions(Status.WITHDRAWN) == []
     assert len(LEGAL) + len(ILLEGAL) == len(Status.values) * len(TRANSITIONS)
 

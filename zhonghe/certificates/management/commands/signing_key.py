@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from zhonghe.certificates import keys
+from zhonghe.certificates import keys, pades, pdf_keys
 from zhonghe.certificates.models import SigningKey
 from zhonghe.certificates.signing import generate_private_key, key_id_for
 
 
 class Command(BaseCommand):
-    help = "Manage the Ed25519 signing keys: init (idempotent), rotate, retire KEY_ID, list."
+    help = (
+        "Manage the Ed25519 signing keys and the PDF-signing key they issue: init (idempotent), rotate, "
+        "retire KEY_ID, list."
+    )
     # The signing key system check refuses to start without a key (DEBUG off): this command is how one gets made.
     requires_system_checks: list[str] = []
 
@@ -46,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(f"signing key {key_id_for(key)} from {keys.key_source()} (not yet published: migrate)")
             return
         self.stdout.write(f"signing key {row.key_id} ({row.status}) from {keys.key_source()}")
+        _pdf_key, certificate = pdf_keys.pdf_signer()  # made (or re-issued) when missing or stale
+        self.stdout.write(f"PDF signing key (ECDSA P-256) issued by {pades.issuer_key_id(certificate)}")
 
     def _rotate(self, **options) -> None:
         if keys.key_source() == "ZHONGHE_SIGNING_KEY":
@@ -58,6 +63,8 @@ class Command(BaseCommand):
             keys.publish(old)
             self.stdout.write(f"previous key {key_id_for(old)} stays active: retire it once every instance restarted")
         self.stdout.write(f"new signing key {row.key_id} written to {keys.key_source()}")
+        pdf_keys.make_pdf_key()
+        self.stdout.write(f"new PDF signing key issued by {row.key_id} written to {pdf_keys.pdf_key_file()}")
 
     def _retire(self, *, key_id: str, **options) -> None:
         row = keys.retire(key_id)
