@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zhonghe.supervision import views as supervision_views
 from zhonghe.web import (
     views_activities,
     views_dashboard,
@@ -62,4 +63,5 @@ urlpatterns = [
     path("orders/", views_market.orders, name="orders"),
     path("orders/<uuid:order_code>/<slug:decision>/", views_market.order_decide, name="order_decide"),
     path("supervision/", include("zhonghe.supervision.urls")),
+    path("figures/", supervision_views.public_figures, name="public_figures"),
 ]
