@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as PdfTable
@@ -31,10 +31,10 @@ def _p(text: object, style) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)), style)
 
 
-def _doc(buffer, title: str) -> SimpleDocTemplate:
+def _doc(buffer, title: str, pagesize=A4) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,
@@ -43,14 +43,15 @@ def _doc(buffer, title: str) -> SimpleDocTemplate:
     )
 
 
-def _pdf_table(headers: list[str], rows: list[list], st) -> PdfTable:
+def _pdf_table(headers: list[str], rows: list[list], st, col_widths=None) -> PdfTable:
     data = [[_p(h, st["th"]) for h in headers]]
     data += [[_p("—" if c is None else c, st["td"]) for c in row] for row in rows]
-    table = PdfTable(data, repeatRows=1)
+    table = PdfTable(data, repeatRows=1, colWidths=col_widths)
     table.setStyle(CREDITS_TABLE_STYLE)
     return table
 
 
+RECORD_WIDTHS_MM = (34, 16, 20, 36, 52, 52, 20, 22)  # serials fit on one line (landscape A4)
 RECORD_HEADERS = ("注销编号", "来源", "产品类型", "项目", "起始序列号", "终止序列号", "数量（吨）", "日期")
 
 
@@ -103,10 +104,11 @@ def record_pdf(record: EventRecord) -> bytes:
     story = [_p(f"{title}：{record.event.name}", st["section"]), Spacer(1, 4 * mm)]
     story.append(_pdf_table([_("项目"), _("内容")], [list(pair) for pair in _record_summary(record)], st))
     story += [Spacer(1, 5 * mm), _p(_("注销明细"), st["section"]), Spacer(1, 2 * mm)]
-    story.append(_pdf_table(_record_headers(), _record_rows(record) or [[_("暂无注销。")] + [""] * 7], st))
+    widths = [w * mm for w in RECORD_WIDTHS_MM]
+    story.append(_pdf_table(_record_headers(), _record_rows(record) or [[_("暂无注销。")] + [""] * 7], st, widths))
     story += [Spacer(1, 5 * mm), _p(_("评价说明"), st["section"]), Spacer(1, 2 * mm)]
     story.append(_pdf_table([_("项目"), _("内容")], [list(pair) for pair in _evaluation_lines(record)], st))
-    _doc(buffer, title).build(story)
+    _doc(buffer, title, landscape(A4)).build(story)
     return buffer.getvalue()
 
 
