@@ -64,4 +64,5 @@ urlpatterns = [
     path("orders/<uuid:order_code>/<slug:decision>/", views_market.order_decide, name="order_decide"),
     path("supervision/", include("zhonghe.supervision.urls")),
     path("figures/", supervision_views.public_figures, name="public_figures"),
+    path("notifications/", include("zhonghe.notifications.urls")),
 ]
