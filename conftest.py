@@ -22,6 +22,8 @@ def _fast_hasher_and_key(request, tmp_path_factory):
         except FileExistsError:
             pass
     settings.PUBLIC_BASE_URL = "http://testserver"
+    # The default schedule (check_deadlines hourly) stays out of tests; worker tests name their own commands.
+    settings.ZHONGHE_PERIODIC_COMMANDS = {}
     # Pages render {% static %} without a collectstatic manifest (the served-app tests collect their own).
     settings.STORAGES = {
         **settings.STORAGES,

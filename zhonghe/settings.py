@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhonghe.api",
     "zhonghe.web",
     "zhonghe.supervision",
+    "zhonghe.notifications",
     "zhonghe.demo",
     "zhonghe.jobs",
 ]
@@ -292,11 +293,16 @@ ZHONGHE_JOB_LOCK_TIMEOUT_S = env_int("ZHONGHE_JOB_LOCK_TIMEOUT_S", 600)
 ZHONGHE_JOB_MAX_ATTEMPTS = env_int("ZHONGHE_JOB_MAX_ATTEMPTS", 3)
 # Periodic management commands run by the run_jobs workers: "name:every_s,name:every_s" → {name: every_s}.
 # Each period runs once however many workers there are (one job per period slot).
+_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "check_deadlines:3600")  # deadline reminders hourly
 ZHONGHE_PERIODIC_COMMANDS: dict[str, int] = {
     name.strip(): int(every_s)
-    for name, _, every_s in (item.partition(":") for item in os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "").split(","))
+    for name, _, every_s in (item.partition(":") for item in _PERIODIC.split(","))
     if name.strip() and every_s.strip()
 }
+
+# Deadline reminders (zhonghe.notifications) also go out by e-mail; `make run` prints them on the console.
+EMAIL_BACKEND = os.environ.get("ZHONGHE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("ZHONGHE_FROM_EMAIL", "zhonghe@localhost")
 
 LOGGING = {
     "version": 1,

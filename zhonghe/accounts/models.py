@@ -43,6 +43,9 @@ class Organization(models.Model):
     kind = models.CharField(_("单位类型"), max_length=20, choices=OrgKind.choices)
     level = models.CharField(_("层级"), max_length=20, choices=OrgLevel.choices, blank=True)
     district_code = models.CharField(_("所在区县"), max_length=6, blank=True)
+    # The supervising (主管) department, e.g. 市商务委: the bureau's dashboards group coverage by it.
+    # db_default: rows written by code that predates the column (older migrations, other branches) get "".
+    department = models.CharField(_("主管部门"), max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,7 +20,7 @@ def _check_length(field: str, value: str, model: type) -> None:
 
 @transaction.atomic
 def organization_create(
-    *, name: str, kind: str, uscc: str | None, level: str = "", district_code: str = ""
+    *, name: str, kind: str, uscc: str | None, level: str = "", district_code: str = "", department: str = ""
 ) -> Organization:
     """Create an organisation. Raises ValidationFailed (bad USCC, kind, level, district) or Conflict (USCC taken)."""
     if kind not in OrgKind.values:
@@ -30,6 +30,7 @@ def organization_create(
     if not name.strip():
         raise ValidationFailed(_("请填写名称"), fields={"name": "required"})
     _check_length("name", name.strip(), Organization)
+    _check_length("department", department.strip(), Organization)
     normalised: str | None = None
     if kind != OrgKind.INDIVIDUAL or uscc:
         try:
@@ -44,7 +45,12 @@ def organization_create(
         except UnknownDistrict as exc:
             raise ValidationFailed(str(exc), code="unknown_district", fields={"district_code": district_code}) from exc
     org = Organization.objects.create(
-        name=name.strip(), kind=kind, uscc=normalised, level=level, district_code=district_code
+        name=name.strip(),
+        kind=kind,
+        uscc=normalised,
+        level=level,
+        district_code=district_code,
+        department=department.strip(),
     )
     audit_append(actor=None, action="organization.create", target=org)
     return org

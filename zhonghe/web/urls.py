@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zhonghe.supervision import views as supervision_views
 from zhonghe.web import (
     views_activities,
     views_dashboard,
@@ -80,4 +81,6 @@ urlpatterns = [
     path(EVENT + "imports/<uuid:import_code>/commit/", views_imports.import_commit, name="import_commit"),
     path(EVENT + "imports/<uuid:import_code>/errors/", views_imports.import_annotated, name="import_annotated"),
     path("imports/templates/<slug:kind>.<slug:file_format>", views_imports.import_template, name="import_template"),
+    path("figures/", supervision_views.public_figures, name="public_figures"),
+    path("notifications/", include("zhonghe.notifications.urls")),
 ]

@@ -1,0 +1,187 @@
+"""The bureau's figures as SQL aggregates: one grouped query per family, rolled up in Python.
+
+- `coverage_cube`: one GROUP BY (level, department, district, kind) over the supervised events with the
+  counts the dashboards need (obliged, neutralised, overdue, due within 7 days, completed late); every
+  breakdown and the totals are sums over its rows, so they always agree with each other.
+- `emissions_by_kind`: the latest inventory version of each event, kg CO2e by event kind and by source
+  (the inventory's by_source_kg), one query.
+- `offsets_by_project`: tonnes retired for the events, by credit project; type and origin are the project's.
+
+Rates are Decimal percentages with one decimal (ROUND_HALF_UP); a group with no obliged event has no rate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Exists, F, FilteredRelation, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from zhonghe.events.models import ActivityCategory, Status
+from zhonghe.footprints.models import InventoryVersion
+from zhonghe.registry.models import CreditProject, Origin, Retirement
+from zhonghe.supervision.filters import Filters, due_soon_q, overdue_q, supervised_events
+
+COUNTS = ("total", "obliged", "neutralised", "certified", "overdue", "due_soon", "late")
+DIMENSIONS = ("level", "department", "district", "kind")
+PRIORITY_ORIGINS = tuple(Origin.values)
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Tally:
+    key: str = ""
+    total: int = 0
+    obliged: int = 0
+    neutralised: int = 0  # obliged events that hold a certificate
+    certified: int = 0  # every certified event, obliged or voluntary
+    overdue: int = 0
+    due_soon: int = 0
+    late: int = 0
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        return percent(self.neutralised, self.obliged)
+
+    @property
+    def not_neutralised(self) -> int:
+        return self.obliged - self.neutralised
+
+    def add(self, row: dict) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + row[f"n_{name}"])
+
+
+@dataclass
+class Cube:
+    rows: list[dict]
+    totals: Tally = field(default_factory=Tally)
+
+    def by(self, dimension: str) -> list[Tally]:
+        """One Tally per value of the dimension, largest obliged count first (then key)."""
+        groups: dict[str, Tally] = {}
+        for row in self.rows:
+            key = row[dimension] or ""
+            groups.setdefault(key, Tally(key=key)).add(row)
+        return sorted(groups.values(), key=lambda t: (-t.obliged, -t.total, t.key))
+
+
+def coverage_cube(filters: Filters, today: date) -> Cube:
+    """Counts per (level, department, district, kind) of the filtered events. One query."""
+    events = supervised_events(filters, today).annotate(
+        valid_cert=FilteredRelation("certificates", condition=Q(certificates__status="valid"))
+    )
+    certified = Q(status=Status.CERTIFIED)
+    rows = list(
+        events.values(
+            "kind",
+            level=F("organization__level"),
+            department=F("organization__department"),
+            district=F("venue_district"),
+        )
+        .annotate(
+            n_total=Count("id"),
+            n_obliged=Count("id", filter=Q(obliged=True)),
+            n_neutralised=Count("id", filter=Q(obliged=True) & certified),
+            n_certified=Count("id", filter=certified),
+            n_overdue=Count("id", filter=overdue_q(today)),
+            n_due_soon=Count("id", filter=due_soon_q(today)),
+            n_late=Count("id", filter=certified & Q(valid_cert__late=True)),
+        )
+        .order_by()
+    )
+    cube = Cube(rows=rows)
+    for row in rows:
+        cube.totals.add(row)
+    return cube
+
+
+def _decimal_kg(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def latest_inventories(filters: Filters, today: date):
+    newer = InventoryVersion.objects.filter(event=OuterRef("event"), version__gt=OuterRef("version"))
+    return InventoryVersion.objects.filter(event__in=supervised_events(filters, today)).filter(~Exists(newer))
+
+
+def emissions_by_kind(filters: Filters, today: date) -> dict:
+    """kg CO2e of the events' latest inventories: {"by_kind": {kind: kg}, "by_source": {category: kg}, "total"}."""
+    kg_field = DecimalField(max_digits=18, decimal_places=3)
+    sums = {f"src_{c}": Sum(Cast(KT(f"by_source_kg__{c}"), kg_field)) for c in ActivityCategory.values}
+    rows = (
+        latest_inventories(filters, today)
+        .values(kind=F("event__kind"))
+        .annotate(total_kg=Sum("total_kg_co2e"), events=Count("id"), **sums)
+    )
+    by_kind: dict[str, Decimal] = {}
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    inventories = 0
+    for row in rows.order_by():
+        by_kind[row["kind"]] = _decimal_kg(row["total_kg"])
+        inventories += row["events"]
+        for c in ActivityCategory.values:
+            by_source[c] += _decimal_kg(row[f"src_{c}"])
+    return {
+        "by_kind": by_kind,
+        "by_source": {c: kg for c, kg in by_source.items() if kg},
+        "total_kg": sum(by_kind.values(), Decimal("0.000")),
+        "inventories": inventories,
+    }
+
+
+def offsets_by_project(filters: Filters, today: date) -> dict:
+    """Tonnes retired for the filtered events by credit type and by priority origin, and the priority share.
+
+    A project tagged with several origins counts once in the priority total and once under each tag.
+    """
+    per_project = dict(
+        Retirement.objects.filter(event__in=supervised_events(filters, today))
+        .values_list("block__project_id")
+        .annotate(t=Sum("quantity_t"))
+        .order_by()
+    )
+    projects = CreditProject.objects.filter(id__in=per_project).only("id", "credit_type", "origin_tags")
+    by_type: dict[str, int] = defaultdict(int)
+    by_origin: dict[str, int] = {o: 0 for o in PRIORITY_ORIGINS}
+    priority_t = 0
+    for project in projects:
+        tonnes = per_project[project.id]
+        by_type[project.credit_type] += tonnes
+        tags = [t for t in (project.origin_tags or []) if t in by_origin]
+        for tag in tags:
+            by_origin[tag] += tonnes
+        if tags:
+            priority_t += tonnes
+    total_t = sum(per_project.values())
+    return {
+        "by_type": dict(by_type),
+        "by_origin": by_origin,
+        "total_t": total_t,
+        "priority_t": priority_t,
+        "other_t": total_t - priority_t,
+        "priority_pct": percent(priority_t, total_t),
+    }
+
+
+def city_totals(*, year: int | None = None, today: date) -> dict:
+    """The city's public figures (also shown to the bureau): certified events, tonnes offset, priority share."""
+    filters = Filters(year=year)
+    cube = coverage_cube(filters, today)
+    offsets = offsets_by_project(Filters(year=year, status="neutralised"), today)
+    return {
+        "year": year,
+        "certified_events": cube.totals.certified,
+        "offset_t": offsets["total_t"],
+        "priority_t": offsets["priority_t"],
+        "priority_pct": offsets["priority_pct"],
+    }

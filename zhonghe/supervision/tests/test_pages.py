@@ -1,0 +1,69 @@
+"""The bureau's pages and downloads: who may see them, what they show, and Excel equal to the page's table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zhonghe.supervision.tests.dataset import build
+from zhonghe.web.tests.conftest import login
+
+PAGES = ("events", "emissions", "offsets", "deadlines")
+
+
+@pytest.fixture
+def data(actors):
+    return build(actors)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_render_for_the_bureau_only(actors, data, name):
+    url = reverse(f"web:supervision:{name}")
+    response = login("bureau").get(url, {"year": "2028", "level": "municipal"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="supervision-charts"' in page and "supervision/charts.js" in page
+    assert "<script>" not in page  # no inline script (CSP): data travels in a json_script block
+    assert login("organiser").get(url).status_code == 403
+
+
+def test_overview_shows_the_department_table_and_targets(actors, data):
+    page = login("bureau").get(reverse("web:supervision:events")).content.decode()
+    assert "市商务委" in page and "渝中区人民政府" in page
+    assert 'data-testid="target-current"' in page
+
+
+def test_bad_filter_values_are_ignored_not_errors(actors, data):
+    response = login("bureau").get(reverse("web:supervision:events"), {"year": "abc", "kind": "x", "page": "999"})
+    assert response.status_code == 200
+
+
+def _sheet_rows(content: bytes) -> list[tuple]:
+    ws = load_workbook(BytesIO(content)).active
+    return [row for row in ws.iter_rows(values_only=True)]
+
+
+def test_chart_download_equals_the_table(actors, data):
+    client = login("bureau")
+    response = client.get(reverse("web:supervision:table_xlsx", args=["coverage_department"]))
+    assert response.status_code == 200
+    rows = _sheet_rows(response.content)
+    body = {r[0]: r[1:4] for r in rows if r[0] in ("市商务委", "市国资委", "渝中区人民政府")}
+    assert body == {"市商务委": (3, 1, 2), "市国资委": (2, 1, 1), "渝中区人民政府": (2, 0, 2)}
+    assert client.get(reverse("web:supervision:table_xlsx", args=["nope"])).status_code == 404
+    assert login("organiser").get(reverse("web:supervision:table_xlsx", args=["deadlines"])).status_code == 403
+
+
+def test_deadline_download_under_a_filter(actors, data):
+    url = reverse("web:supervision:table_xlsx", args=["deadlines"])
+    with time_machine.travel(datetime(2028, 3, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        client = login("bureau")
+        rows = _sheet_rows(client.get(url, {"level": "district"}).content)
+    counts = [r[1] for r in rows if isinstance(r[1], int)]
+    assert counts == [1, 1, 0]  # district events on 2028-03-01: e6 due on 03-08, e8 overdue since 01-31

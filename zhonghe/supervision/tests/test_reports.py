@@ -1,0 +1,95 @@
+"""Reports read back: the 注销记录 (pdftotext, openpyxl) and the annual workbook/PDF equal the inventories."""
+
+from __future__ import annotations
+
+import subprocess
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zhonghe.api.tests.support import certified_event
+from zhonghe.lib.tools import require_binary
+from zhonghe.registry.serials import format_serial
+from zhonghe.web.tests.conftest import login
+
+
+@pytest.fixture
+def certified(actors):
+    event, certificate = certified_event(actors)
+    return event, certificate
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run(
+        [require_binary("pdftotext"), "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_cancellation_record_pdf_lists_every_retirement_with_serials(actors, certified, tmp_path):
+    event, _ = certified
+    inventory = event.inventories.get()
+    retirement = event.retirements.select_related("block__project").get()
+    response = login("organiser").get(reverse("web:supervision:cancellations_pdf", args=[event.code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content, tmp_path)
+    code = retirement.block.project.code
+    assert retirement.number in text
+    assert format_serial(code, retirement.block.serial_first) in text
+    assert format_serial(code, retirement.block.serial_last) in text
+    assert str(inventory.total_kg_co2e) in text
+    assert "评价说明" in text
+
+
+def test_cancellation_record_xlsx_equals_the_inventory(actors, certified):
+    event, _ = certified
+    inventory = event.inventories.get()
+    response = login("bureau").get(reverse("web:supervision:cancellations_xlsx", args=[event.code]))
+    ws = load_workbook(BytesIO(response.content))["cancellations"]
+    values = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
+    assert Decimal(str(values["排放量（千克二氧化碳当量）"])) == inventory.total_kg_co2e
+    assert values["应抵消量（吨）"] == inventory.required_offset_t
+    assert values["已注销合计（吨）"] == sum(r.quantity_t for r in event.retirements.all())
+
+
+def test_another_organisations_record_is_not_found(actors, certified):
+    event, _ = certified
+    assert login("outsider").get(reverse("web:supervision:cancellations_pdf", args=[event.code])).status_code == 404
+
+
+def test_annual_workbook_and_pdf(actors, certified, tmp_path):
+    event, _ = certified
+    inventory = event.inventories.get()
+    year = event.end_date.year
+    client = login("bureau")
+    wb = load_workbook(BytesIO(client.get(reverse("web:supervision:annual_xlsx", args=[year])).content))
+    summary = {row[0]: row[1] for row in wb["summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["已获证书（含自愿）"] == 1
+    assert Decimal(str(summary["排放量合计（千克二氧化碳当量）"])) == inventory.total_kg_co2e
+    assert summary["注销量合计（吨）"] == inventory.required_offset_t
+    assert {"coverage_level", "coverage_department", "coverage_district", "coverage_kind"} <= set(wb.sheetnames)
+    text = _pdf_text(client.get(reverse("web:supervision:annual_pdf", args=[year])).content, tmp_path)
+    assert f"{year} 年度" in text and "按主管部门" in text
+    assert login("organiser").get(reverse("web:supervision:annual_xlsx", args=[year])).status_code == 403
+
+
+def test_public_figures_equal_the_bureaus(actors, certified):
+    from zhonghe.supervision.figures import city_totals, coverage_cube, offsets_by_project
+    from zhonghe.supervision.filters import Filters
+
+    event, _ = certified
+    response = Client().get(reverse("web:public_figures"))  # anonymous
+    assert response.status_code == 200
+    public = response.content.decode()
+    today = event.deadline
+    bureau_offsets = offsets_by_project(Filters(status="neutralised"), today)
+    totals = city_totals(today=today)
+    assert totals["certified_events"] == coverage_cube(Filters(), today).totals.certified == 1
+    assert totals["offset_t"] == bureau_offsets["total_t"] == event.inventories.get().required_offset_t
+    assert totals["priority_pct"] == bureau_offsets["priority_pct"] == 100  # the WULING project
+    assert f'data-testid="public-offset-t">{totals["offset_t"]}<' in public
