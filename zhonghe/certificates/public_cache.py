@@ -62,7 +62,7 @@ def _forget_on_save(sender: type, instance: Certificate, **kwargs: object) -> No
 
 
 def current_state(number: str) -> State | None:
-    """(code, status, revoked_at, superseded_by) of the certificate, or None when there is none; see the module docstring."""
+    """(code, status, revoked_at, superseded_by) of the certificate, or None; see the module docstring."""
     ttl_s = settings.CERTIFICATE_STATE_TTL_S
     now = time.monotonic()
     if ttl_s > 0:

@@ -32,7 +32,8 @@ def signing_key_by_id(key_id: str) -> SigningKey | None:
 
 
 def certificate_state(number: str) -> tuple[object, ...] | None:
-    """(code, status, revoked_at, superseded_by) of a certificate, or None: its identity and all that can change after issue.
+    """(code, status, revoked_at, superseded_by) of a certificate, or None: its identity and all that can
+    change after issue.
 
     Asked on every public read of a certificate, so it is one statement by the unique index without the
     ORM's compile step; values come back as the driver gives them (only compared, never shown).
