@@ -133,6 +133,9 @@ def _method(report: InventoryReport) -> list[tuple[str, str]]:
         (_("距离"), _("申报距离，或起讫地点之间的距离乘以绕行系数；往返 × 2")),
         (_("不确定性"), _("95% 置信区间按数据质量等级的不确定性合成") if report.range_95_kg_co2e else _("未给出")),
     ]
+    if report.uncertainty_shares:
+        shares = [f"{category_text(key)} {share_text(share, Decimal(1))}" for key, share in report.uncertainty_shares]
+        rows.append((_("不确定性主要来源（占方差比例）"), ("、" if chinese() else ", ").join(shares)))
     seen: set[str] = set()
     for english, chinese_text in report.distance_methods:
         text = (chinese_text or method_text(english)) if chinese() else english
