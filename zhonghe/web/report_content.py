@@ -60,6 +60,14 @@ def distance_text(line: dict[str, Any]) -> str:
     return str(line.get("distance_method", ""))
 
 
+def evidence_text(line: dict[str, Any]) -> str:
+    """A green-power line's certificate ids (绿证), the evidence of its zero factor; "" for other lines."""
+    ids = [str(value) for value in line.get("evidence") or ()]
+    if not ids:
+        return ""
+    return _("绿证：%(ids)s") % {"ids": ("、" if chinese() else ", ").join(ids)}
+
+
 def _venue(event: Any) -> str:
     try:
         district = district_by_code(event.venue_district)
@@ -151,7 +159,7 @@ def report_tables(report: InventoryReport) -> ReportTables:
         [
             category_text(line["category"]),
             phase_text(line.get("phase", Phase.HOLDING)),
-            " · ".join(t for t in (str(line.get("description", "")), distance_text(line)) if t),
+            " · ".join(t for t in (str(line.get("description", "")), distance_text(line), evidence_text(line)) if t),
             Decimal(line["quantity"]),
             unit_text(line["unit"]),
             factor_label(line["factor_key"]),
