@@ -6,6 +6,7 @@ import io
 
 import pytest
 import time_machine
+from django.utils import translation
 from openpyxl import load_workbook
 
 from zhonghe.footprints.report import inventory_report
@@ -15,6 +16,14 @@ from zhonghe.web.tests.conftest import login
 from zhonghe.web.tests.test_i18n_pages import english
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """English page requests activate English in this thread; later tests' service calls must not inherit it."""
+    with translation.override(translation.get_language()):
+        yield
+
 
 # By hand, CQ-2025.2 (uncertainties: grid_p50 10 %, hsr 20 %; tiers: metered 2 %, estimated 30 %):
 #   electricity 10,000 kWh × 0.5581 = 5,581 kg; var = (5581 × 0.10)² + (5581 × 0.02)² = 323,934.6344

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 import time_machine
+from django.utils import translation
 from openpyxl import load_workbook
 
 from zhonghe.footprints.services import activity_add, inventory_freeze
@@ -17,6 +18,13 @@ from zhonghe.web.tests.conftest import login
 from zhonghe.web.tests.test_i18n_pages import english
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """English page requests activate English in this thread; later tests' service calls must not inherit it."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture
