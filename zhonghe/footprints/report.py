@@ -46,6 +46,8 @@ class InventoryReport:
     gwp_set: str | None = None
     radiative_forcing: bool | None = None
     grid: str | None = None
+    # Which sources dominate the uncertainty: (category, share of the total's variance 0..1), largest first.
+    uncertainty_shares: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 def _ordered(totals: dict[str, Any], order: list[str]) -> list[tuple[str, Decimal]]:
@@ -116,4 +118,5 @@ def inventory_report(inventory: InventoryVersion, *, recompute: bool = True) -> 
         gwp_set=footprint.gwp_set if footprint else None,
         radiative_forcing=footprint.radiative_forcing if footprint else None,
         grid=footprint.grid if footprint else None,
+        uncertainty_shares=footprint.uncertainty_shares() if footprint else [],
     )

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhonghe.data.districts import district_choices
@@ -128,13 +129,17 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
         if category == ActivityCategory.TRAVEL or category not in ActivityCategory.values:
             continue
         if GRID_TABLE.match(key):
-            # Method/2: one choice "electricity.grid"; the engine takes the venue province's factor.
+            # Method/2: one choice "electricity.grid"; the engine takes the factor of the event's grid choice
+            # (the venue province's by default, shown here), so the choice says which grid applies.
             if key == VENUE_GRID:
-                groups.setdefault(category, []).insert(
-                    0, (GRID_KEY, f"{factor_label(GRID_KEY)} · {f.value} {unit_text(f.unit)}")
-                )
+                text = _("电网电力（按本活动选择的电网；省级缺省 %(value)s %(unit)s）") % {
+                    "value": f.value,
+                    "unit": unit_text(f.unit),
+                }
+                groups.setdefault(category, []).insert(0, (GRID_KEY, str(text)))
             continue
-        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {f.source[:48]} ({f.year})"
+        source = f.source if (get_language() or "zh").startswith("zh") else (f.source_en or f.source)
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {source[:48]} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 

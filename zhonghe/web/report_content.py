@@ -60,6 +60,14 @@ def distance_text(line: dict[str, Any]) -> str:
     return str(line.get("distance_method", ""))
 
 
+def evidence_text(line: dict[str, Any]) -> str:
+    """A green-power line's certificate ids (绿证), the evidence of its zero factor; "" for other lines."""
+    ids = [str(value) for value in line.get("evidence") or ()]
+    if not ids:
+        return ""
+    return _("绿证：%(ids)s") % {"ids": ("、" if chinese() else ", ").join(ids)}
+
+
 def _venue(event: Any) -> str:
     try:
         district = district_by_code(event.venue_district)
@@ -133,6 +141,9 @@ def _method(report: InventoryReport) -> list[tuple[str, str]]:
         (_("距离"), _("申报距离，或起讫地点之间的距离乘以绕行系数；往返 × 2")),
         (_("不确定性"), _("95% 置信区间按数据质量等级的不确定性合成") if report.range_95_kg_co2e else _("未给出")),
     ]
+    if report.uncertainty_shares:
+        shares = [f"{category_text(key)} {share_text(share, Decimal(1))}" for key, share in report.uncertainty_shares]
+        rows.append((_("不确定性主要来源（占方差比例）"), ("、" if chinese() else ", ").join(shares)))
     seen: set[str] = set()
     for english, chinese_text in report.distance_methods:
         text = (chinese_text or method_text(english)) if chinese() else english
@@ -148,7 +159,7 @@ def report_tables(report: InventoryReport) -> ReportTables:
         [
             category_text(line["category"]),
             phase_text(line.get("phase", Phase.HOLDING)),
-            " · ".join(t for t in (str(line.get("description", "")), distance_text(line)) if t),
+            " · ".join(t for t in (str(line.get("description", "")), distance_text(line), evidence_text(line)) if t),
             Decimal(line["quantity"]),
             unit_text(line["unit"]),
             factor_label(line["factor_key"]),

@@ -126,6 +126,12 @@ def line_method(line) -> str:
 
 
 @register.filter
+def line_evidence(line) -> str:
+    """A green-power line's certificate ids, in the page's language ("" for other lines)."""
+    return report_content.evidence_text(line)
+
+
+@register.filter
 def phase_label(value: str) -> str:
     return report_content.phase_text(value or "holding")
 

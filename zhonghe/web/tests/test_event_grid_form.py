@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from zhonghe.events.models import Event
 from zhonghe.footprints.tests.builders import assert_nothing_written, db_snapshot
 from zhonghe.web.tests.conftest import login
 from zhonghe.web.tests.test_i18n_pages import english
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """English page requests activate English in this thread; later tests' service calls must not inherit it."""
+    with translation.override(translation.get_language()):
+        yield
+
 
 DATA = {
     "name": "西南电网核算的论坛",
