@@ -66,3 +66,10 @@ def test_the_api_follows_accept_language_and_sets_no_language_cookie(db):
     assert chinese.json()["error"]["message"] == "证书不存在"
     assert COOKIE not in english.cookies
     assert "Accept-Language" in english["Vary"]
+
+
+def test_no_url_carries_a_language_prefix():
+    """ChineseFirstLocaleMiddleware skips LocaleMiddleware's URL-prefix work; i18n_patterns would need it back."""
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+
+    assert is_language_prefix_patterns_used(settings.ROOT_URLCONF) == (False, False)
