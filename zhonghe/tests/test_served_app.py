@@ -152,3 +152,27 @@ def test_under_gunicorn_on_postgresql_connections_stay_bounded(tmp_path):
     while _database_connections() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _database_connections() == 0, "stopping the server left connections behind"
+
+
+# ---------------------------------------------------------------- a corrupt signing key stops the start
+
+
+@pytest.mark.parametrize("how", ["serve", "gunicorn"])
+def test_a_corrupt_signing_key_is_a_startup_error_not_a_server_answering_500(tmp_path, how):
+    from zhonghe.tests.servers import gunicorn_args
+
+    (tmp_path / "signing_key.pem").write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    env = site_env(tmp_path)
+    port = free_port()
+    args = [sys.executable, MANAGE, "serve", "--bind", f"127.0.0.1:{port}"] if how == "serve" else gunicorn_args(port)
+    log = tmp_path / "start.log"
+    procs = Processes()
+    proc = procs.start(args, env, log)
+    try:
+        code = proc.wait(timeout=90)
+    finally:
+        procs.stop_all()
+    assert code != 0, "the server started with a corrupt signing key"
+    assert "zhonghe.E001" in log.read_text(errors="replace")
+    with pytest.raises(OSError):
+        get(port, "/api/v1/keys")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhonghe.web.tests.conftest import login
@@ -109,7 +110,7 @@ def test_pages_stay_chinese_for_an_english_browser_until_asked(client, db):
     assert 'lang="zh-hans"' in page
     page = client.get(home + "?lang=en", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert 'lang="en"' in page
-    assert 'lang="zh-hans"' in client.get(home + "?lang=xx").content.decode()
+    assert 'lang="zh-hans"' in Client().get(home + "?lang=xx").content.decode()
     page = english(client).get(home, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert 'lang="en"' in page  # the switcher's choice wins over the browser
 

@@ -1,0 +1,63 @@
+"""The shared number filter: tonnes 3 decimals, kg 1, money 2, thousands grouped, half-up rounding, Decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
+
+
+@pytest.mark.parametrize(
+    "value,kind,expected",
+    [
+        (Decimal("0.3000"), "t", "0.300"),  # the "0.3000 t" vs "0.300 t" of issue 11: one format
+        (Decimal("0.3"), "t", "0.300"),
+        (Decimal("1234567.8915"), "t", "1,234,567.892"),  # half up
+        (Decimal("1234567.8914"), "t", "1,234,567.891"),
+        (Decimal("0.0005"), "t", "0.001"),
+        (Decimal("-0.0004"), "t", "0.000"),  # no negative zero
+        (Decimal("-12345.6785"), "t", "-12,345.679"),
+        (12, "t", "12.000"),
+        ("1234.5", "t", "1,234.500"),
+        ("1,234.5", "t", "1,234.500"),  # an already grouped text is read back
+        (Decimal("98765.45"), "kg", "98,765.5"),
+        (Decimal("98765.449"), "kg", "98,765.4"),
+        (Decimal("1000"), "kg", "1,000.0"),
+        (Decimal("2500000"), "cny", "2,500,000.00"),
+        (Decimal("19.995"), "cny", "20.00"),
+        (Decimal("999.994"), "cny", "999.99"),
+        (Decimal("1234.5"), "0", "1,235"),
+        (0.1 + 0.2, "t", "0.300"),  # a float through its text (0.30000000000000004), not its binary value
+        (None, "t", "—"),
+        ("", "kg", "—"),
+        ("n/a", "t", "n/a"),
+        ("NaN", "t", "NaN"),
+    ],
+)
+def test_format_number(value, kind, expected):
+    assert format_number(value, kind) == expected
+
+
+def test_grouping_is_the_same_in_both_languages():
+    template = Template(
+        '{% load zhonghe_numbers %}{{ t|number:"t" }} t · {{ kg|number:"kg" }} kg · {{ m|number:"cny" }}'
+    )
+    context = Context({"t": Decimal("12345.6789"), "kg": Decimal("1234567.25"), "m": Decimal("1000000")})
+    rendered = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            rendered[language] = template.render(context)
+    assert rendered["zh-hans"] == rendered["en"] == "12,345.679 t · 1,234,567.3 kg · 1,000,000.00"
+
+
+def test_the_default_kind_is_tonnes():
+    assert Template("{% load zhonghe_numbers %}{{ v|number }}").render(Context({"v": Decimal("1.5")})) == "1.500"
+
+
+def test_an_unknown_kind_is_an_error_not_a_silent_format():
+    with pytest.raises(ValueError):
+        format_number(Decimal("1"), "tonnes")
