@@ -283,3 +283,23 @@ def test_worker_giving_up_marks_the_import_failed_and_the_file_may_come_again(ac
     assert found.status == ImportStatus.FAILED and "storage unavailable" in found.failure
     assert ActivityRecord.objects.count() == 0
     assert upload(actors, event, data).pk != found.pk
+
+
+def test_merged_header_cell_over_data_refuses_the_file_and_writes_nothing(actors, event):
+    header = ["姓名", "出发地", None, "交通方式", "往返"]
+    rows = [header, ["张三", "成都", "四川", "高铁", "是"], ["李四", "成都", None, "高铁", "是"]]
+    found = upload(actors, event, xlsx_bytes(rows, merge=["B1:C1"]))
+    assert [(e["row"], e["column"], e["code"]) for e in found.errors] == [(2, "出发地", "merged_header")]
+    assert found.status == ImportStatus.REFUSED and ActivityRecord.objects.count() == 0
+    assert found.annotated_file  # an XLSX comes back as an XLSX with the error column
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(import_file_bytes(found, annotated=True))).active
+    assert "合并" in str(sheet.cell(2, sheet.max_column).value)
+
+
+def test_merged_header_cell_over_empty_cells_is_accepted(actors, event):
+    header = ["姓名", "出发地", None, "交通方式", "往返"]
+    rows = [header, ["张三", "成都", None, "高铁", "是"], ["李四", "成都", None, "高铁", "是"]]
+    found = upload(actors, event, xlsx_bytes(rows, merge=["B1:C1"]))
+    assert found.error_count == 0 and found.status == ImportStatus.CONFIRMING and found.row_count == 2
