@@ -145,7 +145,8 @@ def _schedule(found: Import, data: bytes) -> None:
 
         found.job = job_enqueue(kind=JOB_KIND, payload={"import": found.pk}, organization=found.event.organization)
         found.status = ImportStatus.QUEUED
-        found.save(update_fields=["job", "status", "updated_at"])
+        found.rows_read = found.rows_validated = found.rows_resolved = 0  # a second pass starts from zero
+        found.save(update_fields=["job", "status", "rows_read", "rows_validated", "rows_resolved", "updated_at"])
         return
     _record_outcome(found, _analyse(found, data, None))
 

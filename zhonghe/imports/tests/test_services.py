@@ -303,3 +303,19 @@ def test_merged_header_cell_over_empty_cells_is_accepted(actors, event):
     rows = [header, ["张三", "成都", None, "高铁", "是"], ["李四", "成都", None, "高铁", "是"]]
     found = upload(actors, event, xlsx_bytes(rows, merge=["B1:C1"]))
     assert found.error_count == 0 and found.status == ImportStatus.CONFIRMING and found.row_count == 2
+
+
+def test_a_correction_on_a_big_file_is_processed_again_by_a_worker(actors, event, settings):
+    settings.ZHONGHE_IMPORT_INLINE_ROWS = 1
+    found = upload(actors, event, csv_bytes([ZH, ["x", "鼓楼区", "", "高铁", "是", "2", "", "", ""], ROWS[0]]))
+    Worker(worker_id="w1").run_one()
+    found.refresh_from_db()
+    assert found.status == ImportStatus.CONFIRMING and found.error_count == 1
+    again = services.import_places_confirm(
+        actor=actors.organiser, code=event.code, import_code=found.code, corrections={"鼓楼区": "320106"}
+    )
+    assert again.status == ImportStatus.QUEUED and (again.rows_read, again.rows_validated) == (0, 0)
+    assert again.job_id != Job.objects.order_by("id").first().pk
+    Worker(worker_id="w2").run_one()
+    again.refresh_from_db()
+    assert again.status == ImportStatus.READY and again.error_count == 0 and again.rows_validated == 2
