@@ -319,3 +319,21 @@ def test_a_correction_on_a_big_file_is_processed_again_by_a_worker(actors, event
     Worker(worker_id="w2").run_one()
     again.refresh_from_db()
     assert again.status == ImportStatus.READY and again.error_count == 0 and again.rows_validated == 2
+
+
+def test_many_lines_are_committed_by_a_worker_acting_for_the_person(actors, event, settings):
+    settings.ZHONGHE_IMPORT_INLINE_LINES = 2
+    found = upload(actors, event, csv_bytes([ZH, *ROWS]))
+    services.import_places_confirm(actor=actors.organiser, code=event.code, import_code=found.code, corrections={})
+    queued = services.import_commit(actor=actors.organiser, code=event.code, import_code=found.code)
+    assert queued.status == ImportStatus.READY and queued.committing and queued.busy
+    assert ActivityRecord.objects.count() == 0
+    again = services.import_commit(actor=actors.organiser, code=event.code, import_code=found.code)
+    assert again.job_id == queued.job_id and Job.objects.filter(kind=services.COMMIT_KIND).count() == 1
+    with pytest.raises(Conflict):
+        services.import_places_confirm(actor=actors.organiser, code=event.code, import_code=found.code, corrections={})
+    job = Worker(worker_id="w1").run_one()
+    assert job.status == "done" and job.result["records"] == 3
+    found.refresh_from_db()
+    assert found.status == ImportStatus.COMMITTED and not found.busy
+    assert set(ActivityRecord.objects.values_list("created_by", flat=True)) == {actors.users.organiser.pk}
