@@ -70,6 +70,7 @@ class ImportOut(Schema):
     errors: list[RowErrorOut] = Field(description="the first errors (error_count gives how many)")
     places: list[PlaceOut]
     places_confirmed: bool
+    committing: bool = Field(description="a worker is recording the lines of a big file (status stays ready)")
     line_count: int
     total_kg_co2e: KgOut | None
     release: str

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from zhonghe.imports.models import Import
-from zhonghe.imports.services import JOB_KIND, import_fail, import_process, progress_writer
+from zhonghe.imports.services import (
+    COMMIT_KIND,
+    JOB_KIND,
+    import_commit_queued,
+    import_fail,
+    import_process,
+    progress_writer,
+)
 from zhonghe.jobs.registry import job_handler
 
 
@@ -23,3 +30,11 @@ def process_import(job: Any) -> dict[str, Any]:
         if job.attempts >= job.max_attempts:
             import_fail(import_id=found.pk, reason=f"{type(exc).__name__}: {exc}")
         raise
+
+
+@job_handler(COMMIT_KIND)
+def commit_import(job: Any) -> dict[str, Any]:
+    payload = job.payload
+    return import_commit_queued(
+        import_id=int(payload["import"]), user_id=payload.get("user"), api_key_id=str(payload.get("api_key_id", ""))
+    )

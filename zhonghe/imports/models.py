@@ -34,6 +34,7 @@ class ImportStatus(models.TextChoices):
 
 
 NOT_LIVE = (ImportStatus.REFUSED, ImportStatus.FAILED)
+COMMIT_JOB_KIND = "imports.commit"
 
 
 def _upload_path(instance: Import, filename: str) -> str:
@@ -104,12 +105,23 @@ class Import(models.Model):
         return min(self.rows_validated, self.rows_total) if self.rows_total else self.rows_validated
 
     @property
+    def committing(self) -> bool:
+        """Ready, and a worker has been asked to record its lines (a big file)."""
+        job = self.job if self.job_id else None
+        return (
+            self.status == ImportStatus.READY
+            and job is not None
+            and job.kind == COMMIT_JOB_KIND
+            and job.status in ("queued", "running")
+        )
+
+    @property
     def busy(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.PROCESSING)
+        return self.status in (ImportStatus.QUEUED, ImportStatus.PROCESSING) or self.committing
 
     @property
     def percent(self) -> int:
-        if not self.busy:
+        if not self.busy or self.committing:
             return 100
         total = self.rows_total or 1
         done = (self.rows_read + self.rows_validated + self.rows_resolved) * 100 // (3 * total)

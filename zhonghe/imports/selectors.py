@@ -20,7 +20,7 @@ def own_event(actor: Actor, code: object) -> Event:
 
 
 def imports_for_event(actor: Actor, code: object) -> QuerySet[Import]:
-    return Import.objects.filter(event=own_event(actor, code)).order_by("-id")
+    return Import.objects.filter(event=own_event(actor, code)).select_related("event", "job").order_by("-id")
 
 
 def import_get(actor: Actor, code: object, import_code: object) -> Import:

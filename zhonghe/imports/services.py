@@ -10,7 +10,6 @@ by a worker (job kind ``imports.process``) that reports rows read, validated and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,33 +21,30 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.data.places import UnknownPlace
-from zhonghe.engine.errors import EngineError
-from zhonghe.engine.footprint import calculate_footprint
 from zhonghe.events.models import Event, Stage
 from zhonghe.footprints import services as footprint_services
-from zhonghe.footprints.services import STAGE_OPEN, current_release
-from zhonghe.footprints.translate import accounting_options
+from zhonghe.footprints.services import STAGE_OPEN
+from zhonghe.imports.analysis import Report, analyse
 from zhonghe.imports.annotate import annotated_file
-from zhonghe.imports.footprint import activities_of
-from zhonghe.imports.lines import record_fields
-from zhonghe.imports.models import NOT_LIVE, Import, ImportKind, ImportStatus
-from zhonghe.imports.outcome import error_dicts, place_entries, rows_with_place_errors
-from zhonghe.imports.parse import ParseResult, parse_file
+from zhonghe.imports.models import COMMIT_JOB_KIND, NOT_LIVE, Import, ImportKind, ImportStatus
+from zhonghe.imports.outcome import error_dicts, place_entries
+from zhonghe.imports.parse import ParseResult
 from zhonghe.imports.places import PlaceResolver
 from zhonghe.imports.reading import MAX_BYTES, is_xlsx
-from zhonghe.imports.tally import estimate_rows, place_counts
+from zhonghe.imports.tally import estimate_rows
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.lib.text import bad_character
 
 JOB_KIND = "imports.process"
+COMMIT_KIND = COMMIT_JOB_KIND
+INLINE_LINES = 200  # default of settings.ZHONGHE_IMPORT_INLINE_LINES: more lines are recorded by a worker
 INLINE_ROWS = (
     3000  # default of getattr(settings, "ZHONGHE_IMPORT_INLINE_ROWS", INLINE_ROWS): bigger files go to a worker
 )
 STORED_ERRORS = 1000  # default of settings.ZHONGHE_IMPORT_STORED_ERRORS: the annotated file has them all
 PLACE_ERRORS = frozenset({"unknown_place", "ambiguous_place"})
-Report = Callable[[str, int], None]
 
 
 def _event(actor: Actor, code: object) -> Event:
@@ -145,9 +141,10 @@ def _schedule(found: Import, data: bytes) -> None:
 
         found.job = job_enqueue(kind=JOB_KIND, payload={"import": found.pk}, organization=found.event.organization)
         found.status = ImportStatus.QUEUED
-        found.save(update_fields=["job", "status", "updated_at"])
+        found.rows_read = found.rows_validated = found.rows_resolved = 0  # a second pass starts from zero
+        found.save(update_fields=["job", "status", "rows_read", "rows_validated", "rows_resolved", "updated_at"])
         return
-    _record_outcome(found, _analyse(found, data, None))
+    _record_outcome(found, analyse(found, data, None))
 
 
 def import_process(*, import_id: int, report: Report | None = None) -> dict[str, Any]:
@@ -158,7 +155,7 @@ def import_process(*, import_id: int, report: Report | None = None) -> dict[str,
     Import.objects.filter(pk=found.pk).update(status=ImportStatus.PROCESSING, updated_at=timezone.now())
     with found.file.open("rb") as stored:
         data = stored.read()
-    outcome = _analyse(found, data, report)
+    outcome = analyse(found, data, report)
     with transaction.atomic():
         locked = Import.objects.select_for_update().select_related("event").get(pk=found.pk)
         if locked.status in (ImportStatus.QUEUED, ImportStatus.PROCESSING):
@@ -178,34 +175,6 @@ def progress_writer(found: Import, *, job_id: int | None = None, worker: str = "
             job_progress(job_id=job_id, worker=worker, rows_done=rows, rows_total=total)
 
     return report
-
-
-def _analyse(found: Import, data: bytes, report: Report | None) -> dict[str, Any]:
-    def step(name: str) -> Callable[[int], None] | None:
-        return None if report is None else (lambda rows: report(name, rows))
-
-    venue = found.event.venue_district
-    counts, rows_read = place_counts(data, found.kind, venue, progress=step("read"))
-    release = current_release()
-    parsed = parse_file(
-        data, found.kind, venue=venue, resolver=PlaceResolver(found.corrections), release=release,
-        progress=step("validated"),
-    )  # fmt: skip
-    outcome: dict[str, Any] = {"parsed": parsed, "counts": counts, "release": release, "engine_error": ""}
-    if parsed.ok:
-        try:
-            activities = activities_of(parsed, release)
-            outcome["total"] = calculate_footprint(activities, release, accounting_options(found.event)).total_kg_co2e
-            outcome["lines"] = record_fields(activities, release)
-        except EngineError as exc:
-            outcome["engine_error"] = str(exc)
-    resolved = parsed.row_count - rows_with_place_errors(parsed.errors)
-    if report is not None:
-        report("read", max(rows_read, parsed.row_count))
-        report("validated", parsed.row_count)
-        report("resolved", resolved)
-    outcome["resolved"] = resolved
-    return outcome
 
 
 def _record_outcome(found: Import, outcome: dict[str, Any]) -> None:
@@ -245,7 +214,7 @@ def import_places_confirm(*, actor: Actor, code: object, import_code: object, co
     process the file again (by a worker for a big file); an unknown code is refused naming the text.
     """
     found = _locked_import(actor, code, import_code)
-    if found.status not in (ImportStatus.CONFIRMING, ImportStatus.READY):
+    if found.status not in (ImportStatus.CONFIRMING, ImportStatus.READY) or found.committing:
         raise Conflict(_("该导入当前不能确认地点"), code="import_not_confirmable", fields={"status": found.status})
     current = {entry["text"]: entry for entry in found.places}
     changed: dict[str, str] = {}
@@ -277,13 +246,28 @@ def import_places_confirm(*, actor: Actor, code: object, import_code: object, co
 
 
 @transaction.atomic
-def import_commit(*, actor: Actor, code: object, import_code: object) -> Import:
-    """Record the clean, confirmed file's lines as activity data of its stage, once."""
+def import_commit(*, actor: Actor, code: object, import_code: object, inline: bool = False) -> Import:
+    """Record the clean, confirmed file's lines as activity data of its stage, once.
+
+    More than ``ZHONGHE_IMPORT_INLINE_LINES`` lines are recorded by a worker (job ``imports.commit``,
+    acting for the same person or key); asking again while it is queued returns the import unchanged.
+    """
     found = _locked_import(actor, code, import_code)
     if found.status == ImportStatus.COMMITTED:
         raise Conflict(_("该文件已导入"), code="import_committed")
     if found.status != ImportStatus.READY:
         raise Conflict(_("请先修正错误并确认地点"), code="import_not_ready", fields={"status": found.status})
+    if found.committing and not inline:
+        return found
+    if not inline and found.line_count > getattr(settings, "ZHONGHE_IMPORT_INLINE_LINES", INLINE_LINES):
+        from zhonghe.jobs.services import job_enqueue
+
+        who = {"user": actor.user.pk if actor.user else None, "api_key_id": actor.api_key_id}
+        found.job = job_enqueue(
+            kind=COMMIT_KIND, payload={"import": found.pk, **who}, organization=found.event.organization
+        )
+        found.save(update_fields=["job", "updated_at"])
+        return found
     records = [
         footprint_services.activity_add(actor=actor, code=found.event.code, stage=found.stage, **fields)
         for fields in found.lines
@@ -292,6 +276,21 @@ def import_commit(*, actor: Actor, code: object, import_code: object) -> Import:
     found.status, found.committed_at = ImportStatus.COMMITTED, timezone.now()
     found.save(update_fields=["status", "committed_at", "updated_at"])
     return found
+
+
+def import_commit_queued(*, import_id: int, user_id: int | None, api_key_id: str = "") -> dict[str, Any]:
+    """The worker's side of a big commit: the same service, acting for whoever asked."""
+    from zhonghe.accounts.models import User
+    from zhonghe.accounts.selectors import actor_for_org, actor_for_user
+
+    found = Import.objects.select_related("event__organization").get(pk=import_id)
+    if found.status != ImportStatus.COMMITTED:
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        actor = actor_for_user(user) if user else actor_for_org(found.event.organization, api_key_id=api_key_id)
+        if actor is None:
+            raise NotFound(_("导入记录不存在"))
+        found = import_commit(actor=actor, code=found.event.code, import_code=found.code, inline=True)
+    return {"import": str(found.code), "status": found.status, "records": found.activity_records.count()}
 
 
 @transaction.atomic

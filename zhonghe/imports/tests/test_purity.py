@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1]
-DJANGO_SIDE = {"apps.py", "models.py", "services.py", "selectors.py", "job_handlers.py", "responses.py", "admin.py"}
+DJANGO_SIDE = {
+    "apps.py",
+    "models.py",
+    "services.py",
+    "selectors.py",
+    "job_handlers.py",
+    "responses.py",
+    "admin.py",
+    "analysis.py",
+}
 
 
 def _pure_modules():

@@ -283,3 +283,57 @@ def test_worker_giving_up_marks_the_import_failed_and_the_file_may_come_again(ac
     assert found.status == ImportStatus.FAILED and "storage unavailable" in found.failure
     assert ActivityRecord.objects.count() == 0
     assert upload(actors, event, data).pk != found.pk
+
+
+def test_merged_header_cell_over_data_refuses_the_file_and_writes_nothing(actors, event):
+    header = ["姓名", "出发地", None, "交通方式", "往返"]
+    rows = [header, ["张三", "成都", "四川", "高铁", "是"], ["李四", "成都", None, "高铁", "是"]]
+    found = upload(actors, event, xlsx_bytes(rows, merge=["B1:C1"]))
+    assert [(e["row"], e["column"], e["code"]) for e in found.errors] == [(2, "出发地", "merged_header")]
+    assert found.status == ImportStatus.REFUSED and ActivityRecord.objects.count() == 0
+    assert found.annotated_file  # an XLSX comes back as an XLSX with the error column
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(import_file_bytes(found, annotated=True))).active
+    assert "合并" in str(sheet.cell(2, sheet.max_column).value)
+
+
+def test_merged_header_cell_over_empty_cells_is_accepted(actors, event):
+    header = ["姓名", "出发地", None, "交通方式", "往返"]
+    rows = [header, ["张三", "成都", None, "高铁", "是"], ["李四", "成都", None, "高铁", "是"]]
+    found = upload(actors, event, xlsx_bytes(rows, merge=["B1:C1"]))
+    assert found.error_count == 0 and found.status == ImportStatus.CONFIRMING and found.row_count == 2
+
+
+def test_a_correction_on_a_big_file_is_processed_again_by_a_worker(actors, event, settings):
+    settings.ZHONGHE_IMPORT_INLINE_ROWS = 1
+    found = upload(actors, event, csv_bytes([ZH, ["x", "鼓楼区", "", "高铁", "是", "2", "", "", ""], ROWS[0]]))
+    Worker(worker_id="w1").run_one()
+    found.refresh_from_db()
+    assert found.status == ImportStatus.CONFIRMING and found.error_count == 1
+    again = services.import_places_confirm(
+        actor=actors.organiser, code=event.code, import_code=found.code, corrections={"鼓楼区": "320106"}
+    )
+    assert again.status == ImportStatus.QUEUED and (again.rows_read, again.rows_validated) == (0, 0)
+    assert again.job_id != Job.objects.order_by("id").first().pk
+    Worker(worker_id="w2").run_one()
+    again.refresh_from_db()
+    assert again.status == ImportStatus.READY and again.error_count == 0 and again.rows_validated == 2
+
+
+def test_many_lines_are_committed_by_a_worker_acting_for_the_person(actors, event, settings):
+    settings.ZHONGHE_IMPORT_INLINE_LINES = 2
+    found = upload(actors, event, csv_bytes([ZH, *ROWS]))
+    services.import_places_confirm(actor=actors.organiser, code=event.code, import_code=found.code, corrections={})
+    queued = services.import_commit(actor=actors.organiser, code=event.code, import_code=found.code)
+    assert queued.status == ImportStatus.READY and queued.committing and queued.busy
+    assert ActivityRecord.objects.count() == 0
+    again = services.import_commit(actor=actors.organiser, code=event.code, import_code=found.code)
+    assert again.job_id == queued.job_id and Job.objects.filter(kind=services.COMMIT_KIND).count() == 1
+    with pytest.raises(Conflict):
+        services.import_places_confirm(actor=actors.organiser, code=event.code, import_code=found.code, corrections={})
+    job = Worker(worker_id="w1").run_one()
+    assert job.status == "done" and job.result["records"] == 3
+    found.refresh_from_db()
+    assert found.status == ImportStatus.COMMITTED and not found.busy
+    assert set(ActivityRecord.objects.values_list("created_by", flat=True)) == {actors.users.organiser.pk}

@@ -106,3 +106,13 @@ def test_other_organisation_gets_404(client, actors, event, organiser_client):
 def test_template_downloads(organiser_client, kind, fmt):
     response = organiser_client.get(reverse("web:import_template", kwargs={"kind": kind, "file_format": fmt}))
     assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
+
+
+def test_import_pages_in_english(organiser_client, event):
+    from zhonghe.web.tests.test_i18n_pages import english
+
+    response = upload(organiser_client, event, csv_bytes([ZH, ["a", "成都", "", "火箭", "是", "1"]]))
+    client = english(organiser_client)
+    page = client.get(response["Location"]).content.decode()
+    assert "problems found; nothing was saved" in page and "unknown travel mode" in page
+    assert "Download a template" in client.get(reverse("web:import_new", kwargs={"code": event.code})).content.decode()
