@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
-from zhonghe.accounts.models import Organization
+from zhonghe.accounts.models import Organization, Role
 from zhonghe.events.models import Event
-from zhonghe.lib.errors import NotFound
+from zhonghe.lib.errors import NotFound, PermissionDenied, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry import ranking
 from zhonghe.registry.ledger import GENESIS_HASH
@@ -18,6 +18,9 @@ from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
+    ExternalCancellation,
+    ExternalStatus,
+    InvalidationImpact,
     LedgerEntry,
     Listing,
     ListingStatus,
@@ -156,3 +159,28 @@ def sales_for_seller(org: Organization) -> list[dict]:
         elif order.status == OrderStatus.PENDING:
             row["reserved_t"] += order.quantity_t
     return list(figures.values())
+
+
+def external_for_event(event: Event) -> QuerySet[ExternalCancellation]:
+    """The event's external cancellations (every status), oldest first."""
+    return ExternalCancellation.objects.filter(event=event).select_related("event").order_by("recorded_at", "id")
+
+
+def external_for_review(actor: Actor, status: str = ExternalStatus.PENDING) -> QuerySet[ExternalCancellation]:
+    """Records in one status for the bureau or the registry operator (others: PermissionDenied)."""
+    if not actor.has(Role.REVIEWER):
+        raise PermissionDenied(_("只有生态环境局或登记机构可以审核外部注销"))
+    if status not in ExternalStatus.values:
+        raise ValidationFailed(_("状态无效"), fields={"status": str(status)[:20]})
+    records = ExternalCancellation.objects.filter(status=status).select_related("event", "event__organization")
+    return records.order_by("recorded_at", "id")
+
+
+def invalidation_impacts_for_event(event: Event) -> QuerySet[InvalidationImpact]:
+    """The event's retirements hit by invalidations: it needs replacement credits (certificate: a top-up)."""
+    return InvalidationImpact.objects.filter(event=event).select_related("invalidation", "retirement", "certificate")
+
+
+def certificate_top_up_t(certificate) -> int:
+    """Tonnes by which a certificate needs a top-up (its retired credits invalidated since); 0 when none."""
+    return int(certificate.top_ups_needed.aggregate(t=Sum("quantity_t"))["t"] or 0)

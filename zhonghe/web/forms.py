@@ -23,6 +23,7 @@ from zhonghe.events.models import (
 )
 from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.lib.text import guard_form_fields
+from zhonghe.registry.serials import SerialError, parse_serial
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
 
 
@@ -235,12 +236,35 @@ class RetireForm(OnceForm):
     project_code = forms.ChoiceField(label=_("项目"))
     quantity_t = forms.IntegerField(label=_("注销数量（吨）"), min_value=1, max_value=100_000_000)
     reason = forms.CharField(label=_("注销原因"), max_length=500)
+    beneficiary_name = forms.CharField(
+        label=_("受益方（默认为本单位）"), max_length=200, required=False, help_text=_("可填写其他单位或个人的名称")
+    )
+    beneficiary_uscc = forms.CharField(label=_("受益方统一社会信用代码（可选）"), max_length=18, required=False)
+    serial_first = forms.CharField(label=_("起始序列号（可选）"), max_length=60, required=False)
+    serial_last = forms.CharField(label=_("终止序列号（可选）"), max_length=60, required=False)
 
     def __init__(self, *args, holdings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project_code"].choices = [
             (h["project__code"], f"{h['project__code']} {h['project__name']} · {h['quantity_t']} t") for h in holdings
         ]
+
+    def clean(self):
+        """An exact range needs both ends, in the project's display form ("<project>-000000006") → numbers."""
+        data = super().clean()
+        first, last = data.get("serial_first") or "", data.get("serial_last") or ""
+        data["serial_first"] = data["serial_last"] = None
+        if not (first or last):
+            return data
+        if not (first and last):
+            self.add_error("serial_last" if first else "serial_first", _("指定序列号时请同时填写起止序列号"))
+            return data
+        for name, text in (("serial_first", first), ("serial_last", last)):
+            try:
+                data[name] = parse_serial(data.get("project_code", ""), text.strip())
+            except SerialError:
+                self.add_error(name, _("序列号格式应为“项目编号-九位数字”"))
+        return data
 
 
 class RevokeForm(BootstrapForm):

@@ -19,6 +19,7 @@ from zhonghe.certificates.selectors import (
     certificate_valid_for_event,
     certificates_revoked_for_event,
 )
+from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
 from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
@@ -45,6 +46,7 @@ from zhonghe.web.forms import (
 )
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
 from zhonghe.web.pages_evaluations import event_evaluation_block, verifier_tasks
+from zhonghe.web.pages_offsets import external_block
 from zhonghe.web.report_content import category_text, phase_text
 
 CLOSED = (Status.CERTIFIED, Status.WITHDRAWN)
@@ -101,10 +103,12 @@ def dashboard_page(actor: Actor) -> dict:
 class Bound:
     """Which form of a page is bound to the POSTed data: `Bound("retire", request.POST)`."""
 
-    def __init__(self, key: str = "", data=None):
-        self.key, self.data, self.form = key, data, None
+    def __init__(self, key: str = "", data=None, files=None):
+        self.key, self.data, self.files, self.form = key, data, files, None
 
     def make(self, key: str, cls, **kwargs):
+        if self.files is not None and key == self.key:
+            kwargs["files"] = self.files
         form = cls(self.data if key == self.key else None, **kwargs)
         if key == self.key:
             self.form = form
@@ -133,7 +137,7 @@ def activity_stage_page(actor: Actor, code, stage: str) -> dict:
 
 
 def _progress(event: Event, inventory) -> dict:
-    retired_t = event.retired_t
+    retired_t = offset_covered_t(event)  # retired here + confirmed external − invalidated
     required_t = inventory.required_offset_t if inventory else 0
     return {
         "retired_t": retired_t,
@@ -212,6 +216,7 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         ctx.update(_offset_block(actor, event, inventory, bound))
     else:
         ctx.update(_progress(event, inventory))
+    ctx.update(external_block(actor, event, bound, can_edit=can_edit))
     ctx.update(event_evaluation_block(actor, event, inventory, can_edit=can_edit))
     if bound.key and bound.form is None:  # a form this page does not offer to this actor (e.g. the bureau's retire)
         raise PermissionDenied(_("当前账号不能使用此表单"))

@@ -66,6 +66,13 @@ urlpatterns = [
     path("findings/<uuid:code>/<slug:action>/", views_evaluations.finding_action, name="finding_action"),
     path(EVENT + "retire/", views_offsets.event_retire, name="event_retire"),
     path(EVENT + "basket/", views_offsets.event_basket, name="event_basket"),
+    path(EVENT + "external/", views_offsets.event_external, name="event_external"),
+    path("external-cancellations/", views_offsets.external_review, name="external_review"),
+    path(
+        "external-cancellations/<uuid:record_code>/<slug:decision>/",
+        views_offsets.external_decide,
+        name="external_decide",
+    ),
     path("market/", views_market.market, name="market"),
     path("market/listings/<uuid:listing_code>/order/", views_market.listing_order, name="listing_order"),
     path("listings/", views_market.listings, name="listings"),

@@ -1,5 +1,5 @@
 """Offsetting from the event page: order credits for the event (one by one or as the proposed basket), retire
-held credits against it."""
+held credits against it, record cancellations made in other registries; the bureau's review of those."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.lib.errors import ApplicationError, ValidationFailed
 from zhonghe.registry.basket import basket_deviations, basket_for_event, basket_order
+from zhonghe.registry.external import (
+    external_cancellation_confirm,
+    external_cancellation_record,
+    external_cancellation_reject,
+)
 from zhonghe.registry.services import credits_retire, order_create
 from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.pages import Bound, event_detail_page
+from zhonghe.web.pages_offsets import external_review_page
 from zhonghe.web.views_events import event_url, render_event
 
 
@@ -115,3 +122,45 @@ def event_basket(request, code):
         request, _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认") % {"n": len(orders), "total": total}
     )
     return redirect(event_url(code, anchor="offset"))
+
+
+@require_POST
+@member_view
+def event_external(request, code):
+    ctx = event_detail_page(request.actor, code, bound=Bound("external", request.POST, request.FILES))
+    form, status = ctx["bound_form"], 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = external_cancellation_record(actor=request.actor, event_code=code, **data)
+        except ApplicationError as exc:
+            status = apply_error(form, exc)
+        else:
+            messages.success(request, _("已登记外部注销记录%(n)s，等待审核") % {"n": record.number})
+            return redirect(event_url(code, anchor="offset"))
+    return render_event(request, ctx, status, _("外部注销记录未提交，请检查标出的字段"))
+
+
+@require_GET
+@member_view
+def external_review(request):
+    return render(request, "web/external_review.html", external_review_page(request.actor))
+
+
+@require_POST
+@member_view
+def external_decide(request, record_code, decision):
+    """Confirm or reject (with the posted `note`) a pending record; back to where the button was."""
+    try:
+        if decision == "confirm":
+            record = external_cancellation_confirm(actor=request.actor, code=record_code)
+            messages.success(request, _("已确认外部注销记录%(n)s") % {"n": record.number})
+        elif decision == "reject":
+            record = external_cancellation_reject(actor=request.actor, code=record_code, note=request.POST.get("note"))
+            messages.success(request, _("已驳回外部注销记录%(n)s") % {"n": record.number})
+        else:
+            raise Http404("decision")
+    except ApplicationError as exc:
+        ctx = {**external_review_page(request.actor), "error": exc.message}
+        return render(request, "web/external_review.html", ctx, status=exc.http_status)
+    return redirect("web:external_review")

@@ -1,8 +1,10 @@
 """Registry invariants (issue 8 item 8): listing reservations in registry_audit, and a hypothesis state machine
-of random issue/list/order/confirm/decline/expire/cancel/retire steps checking every invariant after each step.
+of random issue/list/order/confirm/decline/expire/cancel/retire/cancel-externally/review/invalidate steps checking
+every invariant after each step.
 
-Per project: issued = active (free + reserved by listings + held by buyers) + retired (+ cancelled/invalidated,
-which no service makes yet); per listing: reserved = Σ pending orders, sold = Σ confirmed orders.
+Per project: issued = active (free + reserved by listings + held by buyers) + retired + cancelled + invalidated;
+per listing: reserved = Σ pending orders, sold = Σ confirmed orders; live external claims never overlap within a
+registry nor share a proof; each event's covered tonnes = its still-retired blocks + its confirmed external ones.
 """
 
 from __future__ import annotations
@@ -21,12 +23,25 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
+from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.footprints.tests.builders import accounted_event, register_project
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.registry.audit import audit_listings, audit_registry
+from zhonghe.registry.external import external_cancellation_confirm, external_cancellation_reject
+from zhonghe.registry.invalidation import credits_invalidate
 from zhonghe.registry.listings import listing_create, order_cancel, orders_expire
-from zhonghe.registry.models import BlockStatus, CreditBlock, LedgerEntry, Listing, Order, OrderStatus
+from zhonghe.registry.models import (
+    BlockStatus,
+    CreditBlock,
+    ExternalCancellation,
+    ExternalStatus,
+    LedgerEntry,
+    Listing,
+    Order,
+    OrderStatus,
+)
 from zhonghe.registry.services import credits_issue, credits_retire, order_confirm, order_create, order_reject
+from zhonghe.registry.tests.external_builders import proof_pdf, record
 
 UNTIL = dt.timedelta(days=30)
 
@@ -124,6 +139,7 @@ class RegistryMachine(RuleBasedStateMachine):
         self.project = register_project(self.actors)
         self.buyers = [self.actors.organiser, self.actors.outsider]
         self.event, _ = accounted_event(self.actors.organiser, after_kwh="1000000")
+        self.other_event, _ = accounted_event(self.actors.outsider, after_kwh="1000000")
         self.clock = timezone.now()
         self.refusals = 0
 
@@ -202,6 +218,47 @@ class RegistryMachine(RuleBasedStateMachine):
             reason="抵消",
         )
 
+    @rule(
+        who=st.integers(0, 1),
+        first=st.integers(1, 80),
+        size=st.integers(1, 20),
+        registry=st.sampled_from(["ccer_national", "allowance_chongqing"]),
+        tag=st.integers(0, 6),
+    )
+    def cancel_externally(self, who, first, size, registry, tag):
+        event = [self.event, self.other_event][who]
+        self._try(
+            record,
+            self.buyers[who],
+            event,
+            first=first,
+            last=first + size - 1,
+            registry=registry,
+            proof=proof_pdf(f"machine-{tag}"),
+            cancelled_on=self.clock.date(),
+        )
+
+    @rule(data=st.data(), confirm=st.booleans())
+    def review_external(self, data, confirm):
+        pending = list(ExternalCancellation.objects.filter(status=ExternalStatus.PENDING).order_by("id"))
+        if pending:
+            x = data.draw(st.sampled_from(pending))
+            if confirm:
+                self._try(external_cancellation_confirm, actor=self.actors.platform, code=x.code)
+            else:
+                self._try(external_cancellation_reject, actor=self.actors.platform, code=x.code, note="不符")
+
+    @rule(first=st.integers(1, 200), size=st.integers(1, 20))
+    def invalidate(self, first, size):
+        self._try(
+            credits_invalidate,
+            actor=self.actors.platform,
+            project_code=self.project.code,
+            serial_first=first,
+            serial_last=first + size - 1,
+            reason="核证撤销",
+        )
+
     @invariant()
     def registry_is_whole(self):
         if not hasattr(self, "project"):
@@ -219,9 +276,12 @@ class RegistryMachine(RuleBasedStateMachine):
         pending_listed = Order.objects.filter(status=OrderStatus.PENDING, listing__isnull=False)
         assert reserved == (pending_listed.aggregate(s=Sum("quantity_t"))["s"] or 0)
         active, retired = by_status.get(BlockStatus.ACTIVE, 0), by_status.get(BlockStatus.RETIRED, 0)
-        assert issued == active + retired + by_status.get(BlockStatus.CANCELLED, 0)
+        invalidated = by_status.get(BlockStatus.INVALIDATED, 0)
+        assert issued == active + retired + by_status.get(BlockStatus.CANCELLED, 0) + invalidated
         assert reserved <= active
-        assert retired == type(self.event).objects.get(pk=self.event.pk).retired_t
+        event = type(self.event).objects.get(pk=self.event.pk)
+        confirmed = ExternalCancellation.objects.filter(event=event, status=ExternalStatus.CONFIRMED)
+        assert offset_covered_t(event) == retired + (confirmed.aggregate(s=Sum("quantity_t"))["s"] or 0)
 
 
 @pytest.mark.django_db
