@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from zhonghe.api import (
     activities,
+    audit,
     basket,
     certificates,
     evaluations,
@@ -64,5 +65,6 @@ for module in (
     factor_releases,
     footprint,
     evaluations,
+    audit,
 ):
     api.add_router("/", module.router)

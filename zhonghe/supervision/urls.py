@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from zhonghe.supervision import views
+from zhonghe.supervision import views, views_audit
 
 app_name = "supervision"
 urlpatterns = [
     path("", views.events_overview, name="events"),
+    path("audit/", views_audit.audit_log, name="audit"),
 ]
