@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from zhonghe.api import (
     activities,
+    audit,
     basket,
     certificates,
     evaluations,
@@ -68,5 +69,6 @@ for module in (
     footprint,
     evaluations,
     imports,
+    audit,
 ):
     api.add_router("/", module.router)

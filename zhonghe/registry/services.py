@@ -15,6 +15,7 @@ writers can only queue, never deadlock):
 5. the project's active blocks, in serial order;
 6. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
    ledger appends, keeping the chain linear).
+7. the audit head (audit_append), always last: a service appends after taking its own locks.
 
 Every select_for_update() that joins related rows names its own table with `of=("self",)`: without it
 PostgreSQL also locks every joined row (FOR UPDATE over a join), e.g. the buyer organisation of an order,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhonghe.supervision import views, views_reports
+from zhonghe.supervision import views, views_audit, views_reports
 
 app_name = "supervision"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("reports/<int:year>.pdf", views_reports.annual_pdf, name="annual_pdf"),
     path("events/<uuid:code>/cancellations.pdf", views_reports.cancellations_pdf, name="cancellations_pdf"),
     path("events/<uuid:code>/cancellations.xlsx", views_reports.cancellations_xlsx, name="cancellations_xlsx"),
+    path("audit/", views_audit.audit_log, name="audit"),
 ]

@@ -3,6 +3,8 @@ chain naming each action, the actor and the object; a refused service leaves no 
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.test import Client
 
@@ -139,3 +141,13 @@ def test_admin_role_grant_and_revoke_are_logged_with_the_admins_user(actors):
     assert grant.changes["role"] == "seller" and revoke.changes["role"] == "organiser"
     assert {grant.actor_user_id, revoke.actor_user_id} == {admin_user.pk}
     assert audit_verify_chain() == []
+
+
+def test_the_demo_seed_leaves_one_intact_chain_naming_the_command(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    assert audit_verify_chain() == []
+    labels = set(AuditEntry.objects.values_list("actor_label", flat=True))
+    assert "command:seed_demo" in labels and "system" not in labels
+    assert AuditEntry.objects.filter(action="certificate.issue").exists()

@@ -13,6 +13,7 @@ from zhonghe.accounts.models import Organization, User
 from zhonghe.accounts.selectors import actor_for_user
 from zhonghe.accounts.services import organization_create, user_create
 from zhonghe.accounts.uscc import make_uscc
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.demo.seed import seed_events, seed_projects
 from zhonghe.events.models import Event
 
@@ -41,6 +42,7 @@ USERS = {
 class Command(BaseCommand):
     help = "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
 
+    @audit_acting_as("command:seed_demo")
     @transaction.atomic
     def handle(self, *args, **options):
         orgs = {key: self._org(*spec) for key, spec in ORGS.items()}
