@@ -1,7 +1,8 @@
 """Run the engine benchmark: ``.venv/bin/python bench/run.py`` from the repository root.
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
-compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py).
+compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py) and
+certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES).
 Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 import bench_import  # noqa: E402
+import bench_issue  # noqa: E402
 from engine_bench import (  # noqa: E402
     Activities,
     Timing,
@@ -72,6 +74,8 @@ def main() -> None:
 
     bench_http.main([])
     bench_import.main()
+    print()
+    bench_issue.main([])
 
 
 def _ms(timing: Timing) -> str:

@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhonghe.api.auth import actor_of
 from zhonghe.api.certificate_cache import certificate_response
+from zhonghe.api.events import EventDetail
 from zhonghe.api.schemas import ErrorOut, created_or_replayed, created_responses, responses
 from zhonghe.certificates import selectors as certificate_selectors
 from zhonghe.certificates import services as certificate_services
@@ -158,4 +159,19 @@ def issue_certificate(
         actor.organization,
         idempotency_key,
         lambda: certificate_services.certificate_issue(actor=actor, event_code=code, idempotency_key=idempotency_key),
+    )
+
+
+class CorrectionIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=certificate_services.REVOKE_REASON_MAX_CHARS)
+
+
+@router.post(
+    "/events/{code}/certificate/correction",
+    response=responses(200, EventDetail),
+    summary="Reopen a certified event's accounting to correct it; the certificate stays valid until superseded",
+)
+def open_correction(request: HttpRequest, code: str, payload: CorrectionIn):
+    return certificate_services.certificate_correction_open(
+        actor=actor_of(request), event_code=code, reason=payload.reason
     )

@@ -8,6 +8,8 @@ canonical text with the Ed25519 signature (what the organiser's certificate asse
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.urls import reverse
@@ -60,8 +62,35 @@ def certificate_document(cert: Certificate) -> dict:
     }
 
 
+_PDF_CACHE_ENTRIES = 64
+_pdf_lock = threading.Lock()
+_pdf_cache: OrderedDict[tuple, bytes] = OrderedDict()
+
+
 def certificate_pdf_bytes(cert: Certificate) -> bytes:
-    """The certificate PDF in its current state, its document attached, signed (PAdES) with the PDF key."""
+    """The certificate PDF in its current state, its document attached, signed (PAdES) with the PDF key.
+
+    Rendering and signing cost a CPU tenth of a second or more, so the signed bytes are kept in memory per
+    certificate state (status, revocation, successor), base URL and PDF-signing certificate; any change renders
+    afresh. Repeated public downloads then cost a dictionary look-up.
+    """
+    pdf_key, pdf_certificate = pdf_signer()
+    state = (cert.code, cert.signature, cert.status, cert.revoked_at, cert.superseded_by_id, settings.PUBLIC_BASE_URL)
+    cache_key = (*state, pdf_certificate.serial_number)
+    with _pdf_lock:
+        hit = _pdf_cache.get(cache_key)
+        if hit is not None:
+            _pdf_cache.move_to_end(cache_key)
+            return hit
+    signed = _signed_pdf(cert, pdf_key, pdf_certificate)
+    with _pdf_lock:
+        _pdf_cache[cache_key] = signed
+        while len(_pdf_cache) > _PDF_CACHE_ENTRIES:
+            _pdf_cache.popitem(last=False)
+    return signed
+
+
+def _signed_pdf(cert: Certificate, pdf_key, pdf_certificate) -> bytes:
     document = certificate_document(cert)
     pdf = render_certificate_pdf(
         payload=cert.payload,
@@ -71,7 +100,6 @@ def certificate_pdf_bytes(cert: Certificate) -> bytes:
         status_note=_status_note(document),
         font_path=settings.CERT_FONT_PATH,
     )
-    pdf_key, pdf_certificate = pdf_signer()
     document_json = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     return pades.sign_pdf(pdf, pdf_key=pdf_key, certificate=pdf_certificate, document_json=document_json)
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +84,14 @@ class Certificate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Certificates are append-only")
+
+
+class FeaturedCase(models.Model):
+    """A certified event the bureau features in the public gallery (典型案例); shown first while featured."""
+
+    event = models.OneToOneField("events.Event", on_delete=models.PROTECT, related_name="featured_case")
+    featured_at = models.DateTimeField()
+    featured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"featured {self.event_id}"

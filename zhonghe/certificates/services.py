@@ -13,7 +13,7 @@ from zhonghe.accounts.services import next_number
 from zhonghe.audit.services import audit_append
 from zhonghe.certificates.documents import verify_url
 from zhonghe.certificates.keys import signing_key
-from zhonghe.certificates.models import Certificate, CertificateStatus
+from zhonghe.certificates.models import Certificate, CertificateStatus, FeaturedCase
 from zhonghe.certificates.payload import PAYLOAD_SCHEMA, build_payload
 from zhonghe.certificates.selectors import external_cancellations_for_certificate
 from zhonghe.certificates.signing import canonical_jcs, sign_canonical
@@ -31,6 +31,7 @@ REVOKE_REASON_MAX_CHARS = 500
 __all__ = [
     "PAYLOAD_SCHEMA",
     "build_payload",
+    "case_feature",
     "certificate_correction_open",
     "certificate_issue",
     "certificate_revoke",
@@ -191,3 +192,23 @@ def certificate_revoke(*, actor: Actor, number: str, reason: str) -> Certificate
         workflow.transition(event=event, action="revoke_certificate", actor=actor.user, note=f"{cert.number}：{reason}")
     audit_append(actor=actor, action="certificate.revoke", target=cert)
     return cert
+
+
+@transaction.atomic
+def case_feature(*, actor: Actor, event_code: object, featured: bool) -> Event:
+    """The bureau features (or unfeatures) a certified event in the public gallery; featured cases come first.
+
+    Only events holding a valid certificate can be featured (Conflict otherwise, nothing written); featuring a
+    featured event or unfeaturing one that is not featured changes nothing.
+    """
+    actor.require(Role.REVIEWER)
+    event = Event.objects.select_for_update().filter(code=parse_code(event_code, "event")).first()
+    if event is None:
+        raise NotFound(_("活动不存在"))
+    if not featured:
+        FeaturedCase.objects.filter(event=event).delete()
+        return event
+    if not Certificate.objects.filter(event=event, status=CertificateStatus.VALID).exists():
+        raise Conflict(_("只有持有有效证书的活动才能列为典型案例"), code="not_certified")
+    FeaturedCase.objects.get_or_create(event=event, defaults={"featured_at": timezone.now(), "featured_by": actor.user})
+    return event

@@ -22,6 +22,8 @@ EVENT = "events/<uuid:code>/"
 urlpatterns = [
     path("", views_public.home, name="home"),
     path("certificates/lookup/", views_public.certificate_lookup, name="certificate_lookup"),
+    path("cases/", views_public.gallery, name="gallery"),
+    path("cases/<uuid:code>/feature/", views_public.gallery_feature, name="gallery_feature"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),

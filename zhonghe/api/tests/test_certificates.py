@@ -178,3 +178,18 @@ def test_issue_with_an_idempotency_key_issues_once(api_for, actors):
     assert Certificate.objects.count() == 1
     too_long = org.post(f"/events/{event.code}/certificate", headers={"Idempotency-Key": "k" * 81})
     assert too_long.status_code == 422
+
+
+def test_correction_reopens_accounting_and_keeps_the_certificate_valid(api_for, actors):
+    event, certificate = certified_event(actors)
+    org = api_for("organiser")
+    before = db_snapshot(except_models=frozenset({"interop.ApiKey"}))
+    assert_envelope(org.post(f"/events/{event.code}/certificate/correction", {"reason": ""}), 422, "validation_failed")
+    outsider = api_for("outsider").post(f"/events/{event.code}/certificate/correction", {"reason": "更正"})
+    assert_envelope(outsider, 404, "not_found")
+    assert_nothing_written(before)
+    response = org.post(f"/events/{event.code}/certificate/correction", {"reason": "遗漏了一张电费单"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "accounted"
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"

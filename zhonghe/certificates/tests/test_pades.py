@@ -211,3 +211,13 @@ def test_signing_key_init_makes_the_pdf_key(settings, tmp_path):
     _key, rotated = pades.load_key_material((tmp_path / "pdf_signing_key.pem").read_bytes())
     assert pades.issued_by(rotated, load_configured_key().public_key())
     assert not pades.issued_by(certificate, load_configured_key().public_key())
+
+
+def test_the_pdf_is_rendered_once_per_state(actors, client, issued):
+    certificate, pdf, _key = issued
+    again = client.get(f"/verify/{certificate.number}/certificate.pdf").content
+    assert again == pdf.read_bytes()  # same state, same bytes (a fresh ECDSA signature is randomised)
+    certificate_revoke(actor=actors.bureau, number=certificate.number, reason="数据有误")
+    revoked = client.get(f"/verify/{certificate.number}/certificate.pdf").content
+    assert revoked != again
+    assert json.loads(pades.attached_document(revoked))["status"] == "revoked"
