@@ -2,13 +2,15 @@
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
 compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py) and
-certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES).
+certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES) and the bureau's dashboards
+(bench_supervision.py).
 Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
 from __future__ import annotations
 
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,6 +78,11 @@ def main() -> None:
     bench_import.main()
     print()
     bench_issue.main([])
+    print()
+    # The bureau's dashboards on the configured database (synthesize first; see bench_supervision.py). A
+    # separate process: it sets Django up with DEBUG on, which the HTTP benchmark's servers must not inherit.
+    supervision = str(Path(__file__).with_name("bench_supervision.py"))
+    subprocess.run([sys.executable, supervision, "--repeat", "3"], check=False)
 
 
 def _ms(timing: Timing) -> str:

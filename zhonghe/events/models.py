@@ -82,6 +82,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        # The bureau's deadline-first lists and deadline board, and its year filter (supervision).
+        indexes = [
+            models.Index(fields=["deadline", "id"], name="event_deadline_idx"),
+            models.Index(fields=["end_date"], name="event_end_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates_ordered"

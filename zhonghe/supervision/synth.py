@@ -17,7 +17,8 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 
 from zhonghe.accounts.models import Organization, OrgKind, OrgLevel
 from zhonghe.accounts.uscc import make_uscc
@@ -39,7 +40,8 @@ BATCH = 5000
 def _orgs(rng: random.Random, count: int) -> list[Organization]:
     districts = [d.adcode for d in all_districts()]
     orgs = []
-    for i in range(count):
+    first = Organization.objects.filter(name__startswith=MARK, department__startswith=MARK).count()
+    for i in range(first, first + count):
         level = OrgLevel.MUNICIPAL if i % 5 < 2 else OrgLevel.DISTRICT
         body = f"9{i:07d}"
         orgs.append(
@@ -53,10 +55,13 @@ def _orgs(rng: random.Random, count: int) -> list[Organization]:
             )
         )
     Organization.objects.bulk_create(orgs, batch_size=BATCH)
-    return list(Organization.objects.filter(name__startswith=MARK, department__startswith=MARK).order_by("id"))
+    return list(Organization.objects.filter(name__startswith=MARK, department__startswith=MARK).order_by("-id")[:count])
 
 
 def _projects(seller: Organization) -> list[CreditProject]:
+    existing = list(CreditProject.objects.filter(code__startswith="SYN-").order_by("id"))
+    if existing:
+        return existing
     specs = [
         (CreditType.CQCER, ["RURAL_REVITALIZATION", "WULING"]),
         (CreditType.CQCER, ["THREE_GORGES"]),
@@ -138,13 +143,19 @@ def synthetic_create(*, events: int, seed: int = 2025, today: date) -> dict[str,
         projects = _projects(orgs[0])
         Event.objects.bulk_create(_events(rng, orgs, events, today), batch_size=BATCH)
     counts = {"organizations": len(orgs), "events": 0, "inventories": 0, "retirements": 0, "certificates": 0}
-    serial_next = {p.id: 1 for p in projects}
-    qs = Event.objects.filter(obligation_rule=RULE, name__startswith=MARK).order_by("id")
+    last = dict(
+        CreditBlock.objects.filter(project__in=projects).values_list("project_id").annotate(m=Max("serial_last"))
+    )
+    serial_next = {p.id: last.get(p.id, 0) + 1 for p in projects}
+    qs = Event.objects.filter(obligation_rule=RULE, name__startswith=MARK, organization__in=orgs).order_by("id")
     ids = list(qs.values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         batch = list(qs.filter(id__in=ids[start : start + BATCH]).select_related("organization"))
         with transaction.atomic():
             _fill(rng, batch, projects, serial_next, counts)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh planner statistics, or the dashboards' plans are guesses
+            cursor.execute("ANALYZE")
     return counts
 
 
