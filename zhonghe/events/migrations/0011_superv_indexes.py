@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_superv_department'),
-        ('events', '0007_status_evaluation_steps'),
+        ('events', '0008_event_grid_choice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
