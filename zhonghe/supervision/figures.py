@@ -190,12 +190,11 @@ def offsets_by_project(filters: Filters, today: date) -> dict:
 
 def city_totals(*, year: int | None = None, today: date) -> dict:
     """The city's public figures (also shown to the bureau): certified events, tonnes offset, priority share."""
-    filters = Filters(year=year)
-    cube = coverage_cube(filters, today)
-    offsets = offsets_by_project(Filters(year=year, status="neutralised"), today)
+    certified = Filters(year=year, status="neutralised")  # the bureau's "certified" (Tally.certified)
+    offsets = offsets_by_project(certified, today)
     return {
         "year": year,
-        "certified_events": cube.totals.certified,
+        "certified_events": supervised_events(certified, today).count(),
         "offset_t": offsets["total_t"],
         "priority_t": offsets["priority_t"],
         "priority_pct": offsets["priority_pct"],
