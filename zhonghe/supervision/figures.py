@@ -1,8 +1,9 @@
 """The bureau's figures as SQL aggregates: one grouped query per family, rolled up in Python.
 
-- `coverage_cube`: a GROUP BY (level, department, district, kind) over the supervised events with the
-  counts the dashboards need (obliged, neutralised, overdue, due within 7 days, completed late); every
-  breakdown and the totals are sums over its rows, so they always agree with each other.
+- `coverage_cube`: a GROUP BY (organiser, kind) over the supervised events with the counts the dashboards
+  need (obliged, neutralised, overdue, due within 7 days, completed late), rolled up in Python by the
+  organiser's level, department and district (所在区县); every breakdown and the totals are sums over its
+  rows, so they always agree with each other.
 - `emissions_by_kind`: the latest inventory version of each event, kg CO2e by event kind and by source
   (the inventory's by_source_kg), one query.
 - `offsets_by_project`: tonnes retired for the events, by credit project; type and origin are the project's.
@@ -21,6 +22,7 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
+from zhonghe.accounts.models import Organization
 from zhonghe.certificates.models import Certificate, CertificateStatus
 from zhonghe.events.models import ActivityCategory, Status
 from zhonghe.footprints.models import InventoryVersion
@@ -77,13 +79,13 @@ class Cube:
 
 
 def coverage_cube(filters: Filters, today: date) -> Cube:
-    """Counts per (level, department, district, kind) of the filtered events. Two queries: the events' cube,
-    and the late certificates (few) grouped the same way, so the big scan needs no join to certificates."""
+    """Counts per (level, department, district, kind) of the filtered events, three queries whatever the size:
+    the events grouped by (organiser, kind) with no join (the organisers' level, department and district are
+    looked up afterwards, one row each), the late certificates (few) grouped the same way, and the organisers."""
     events = supervised_events(filters, today)
     certified = Q(status=Status.CERTIFIED)
-    dims = {"level": F("organization__level"), "department": F("organization__department")}
-    rows = list(
-        events.values("kind", district=F("venue_district"), **dims)
+    grouped = list(
+        events.values("organization_id", "kind")
         .annotate(
             n_total=Count("id"),
             n_obliged=Count("id", filter=Q(obliged=True)),
@@ -97,20 +99,23 @@ def coverage_cube(filters: Filters, today: date) -> Cube:
     late = (
         Certificate.objects.filter(status=CertificateStatus.VALID, late=True, event__status=Status.CERTIFIED)
         .filter(event__in=events)
-        .values(
-            kind=F("event__kind"),
-            district=F("event__venue_district"),
-            level=F("event__organization__level"),
-            department=F("event__organization__department"),
-        )
+        .values_list("event__organization_id", "event__kind")
         .annotate(n=Count("id"))
         .order_by()
     )
-    late_by_key = {tuple(r[d] for d in DIMENSIONS): r["n"] for r in late}
-    for row in rows:
-        row["n_late"] = late_by_key.get(tuple(row[d] for d in DIMENSIONS), 0)
-    cube = Cube(rows=rows)
-    for row in rows:
+    late_by_key = {(org_id, kind): n for org_id, kind, n in late}
+    orgs = {
+        o["id"]: o
+        for o in Organization.objects.filter(id__in={r["organization_id"] for r in grouped}).values(
+            "id", "level", "department", "district_code"
+        )
+    }
+    cube = Cube(rows=[])
+    for row in grouped:
+        org = orgs[row["organization_id"]]
+        row.update(level=org["level"], department=org["department"], district=org["district_code"])
+        row["n_late"] = late_by_key.get((row["organization_id"], row["kind"]), 0)
+        cube.rows.append(row)
         cube.totals.add(row)
     return cube
 
@@ -185,12 +190,11 @@ def offsets_by_project(filters: Filters, today: date) -> dict:
 
 def city_totals(*, year: int | None = None, today: date) -> dict:
     """The city's public figures (also shown to the bureau): certified events, tonnes offset, priority share."""
-    filters = Filters(year=year)
-    cube = coverage_cube(filters, today)
-    offsets = offsets_by_project(Filters(year=year, status="neutralised"), today)
+    certified = Filters(year=year, status="neutralised")  # the bureau's "certified" (Tally.certified)
+    offsets = offsets_by_project(certified, today)
     return {
         "year": year,
-        "certified_events": cube.totals.certified,
+        "certified_events": supervised_events(certified, today).count(),
         "offset_t": offsets["total_t"],
         "priority_t": offsets["priority_t"],
         "priority_pct": offsets["priority_pct"],

@@ -66,7 +66,7 @@ def coverage_tables(cube: Cube, targets: dict) -> list[Table]:
         level.target_pct = current.expected_coverage_pct
     department = Table("coverage_department", _("按主管部门：须开展与已完成碳中和"), headers, chart="coverage")
     department.rows = _coverage_rows(cube.by("department"), lambda k: k or _("未填报主管部门"))
-    district = Table("coverage_district", _("按举办区县：须开展与已完成碳中和"), headers, chart="coverage")
+    district = Table("coverage_district", _("按所在区县：须开展与已完成碳中和"), headers, chart="coverage")
     district.rows = _coverage_rows(cube.by("district"), lambda k: district_name(k) or _("未填报区县"))
     kind = Table("coverage_kind", _("按活动类型：须开展与已完成碳中和"), headers, chart="coverage")
     kind.rows = _coverage_rows(cube.by("kind"), lambda k: str(dict(EventKind.choices).get(k, k)))

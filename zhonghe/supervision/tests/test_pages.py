@@ -67,3 +67,10 @@ def test_deadline_download_under_a_filter(actors, data):
         rows = _sheet_rows(client.get(url, {"level": "district"}).content)
     counts = [r[1] for r in rows if isinstance(r[1], int)]
     assert counts == [1, 1, 0]  # district events on 2028-03-01: e6 due on 03-08, e8 overdue since 01-31
+
+
+def test_english_on_request(actors, data):
+    client = login("bureau")
+    page = client.get(reverse("web:supervision:events") + "?lang=en").content.decode()
+    assert "By supervising department: obliged and neutralised events" in page
+    assert "Download Excel" in page

@@ -93,3 +93,9 @@ def test_public_figures_equal_the_bureaus(actors, certified):
     assert totals["offset_t"] == bureau_offsets["total_t"] == event.inventories.get().required_offset_t
     assert totals["priority_pct"] == bureau_offsets["priority_pct"] == 100  # the WULING project
     assert f'data-testid="public-offset-t">{totals["offset_t"]}<' in public
+
+
+def test_the_bureau_list_links_the_record(actors, certified):
+    event, _ = certified
+    page = login("bureau").get(reverse("web:supervision:events")).content.decode()
+    assert reverse("web:supervision:cancellations_pdf", args=[event.code]) in page
