@@ -20,7 +20,17 @@ from zhonghe.audit.digest import digest_of
 
 SECRET_FIELDS = frozenset({"password", "key_hash", "secret", "secret_hash", "token_hash"})
 PERSONAL_FIELDS = frozenset(
-    {"display_name", "first_name", "last_name", "email", "phone", "beneficiary_name", "contact_name", "attendees"}
+    {
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "beneficiary_name",
+        "contact_name",
+        "attendees",
+    }
 )
 # Short free-text columns, shown as their digest like TextFields (a description may name people).
 FREE_TEXT_FIELDS = frozenset({"description", "note", "reason", "response", "text"})

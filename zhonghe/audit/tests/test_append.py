@@ -98,6 +98,7 @@ def test_secrets_never_and_personal_data_only_masked(db):
     assert "张三" not in text and "a@b.cn" not in text
     assert entry.changes["display_name"] == "[personal]"
     assert entry.changes["email"] == "[personal]"
+    assert entry.changes["username"] == "[personal]" and "'u1'" not in text
 
 
 @pytest.mark.django_db(transaction=True)
