@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from zhonghe.accounts.admin_service import CleanTextAdmin, ServiceAdmin
@@ -25,6 +26,13 @@ class ZhongheUserAdmin(CleanTextAdmin, UserAdmin):
     def save_model(self, request, obj, form, change):  # inside the admin's transaction, like the audit entry
         super().save_model(request, obj, form, change)
         audit_append(actor=request.user, action="user.update" if change else "user.create", target=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():  # the admin's password view runs outside one; the entry needs it
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                audit_append(actor=request.user, action="user.password_change", target=self.get_object(request, id))
+        return response
 
     def save_formset(self, request, form, formset, change):
         with audit_admin_formset(

@@ -50,6 +50,7 @@ VERBS = {
     "return": _("退回整改"),
     "conclude": _("出具结论"),
     "accept": _("通过"),
+    "password_change": _("修改密码"),
 }
 
 

@@ -20,8 +20,20 @@ from zhonghe.audit.digest import digest_of
 
 SECRET_FIELDS = frozenset({"password", "key_hash", "secret", "secret_hash", "token_hash"})
 PERSONAL_FIELDS = frozenset(
-    {"display_name", "first_name", "last_name", "email", "phone", "beneficiary_name", "contact_name", "attendees"}
+    {
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "beneficiary_name",
+        "contact_name",
+        "attendees",
+    }
 )
+# Short free-text columns, shown as their digest like TextFields (a description may name people).
+FREE_TEXT_FIELDS = frozenset({"description", "note", "reason", "response", "text"})
 # Bookkeeping columns whose change says nothing about the object (updated_at moves on every save).
 IGNORED_FIELDS = frozenset({"updated_at", "last_login"})
 
@@ -79,7 +91,7 @@ def _shown(obj_meta: Any, name: str, value: Any) -> Any:
         field = obj_meta.get_field(name)  # accepts attnames ("event_id") too
     except FieldDoesNotExist:
         return value
-    if isinstance(field, (models.TextField, models.JSONField)):
+    if isinstance(field, (models.TextField, models.JSONField)) or name in FREE_TEXT_FIELDS:
         return "sha256:" + digest_of(value)
     return value
 

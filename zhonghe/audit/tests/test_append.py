@@ -98,6 +98,7 @@ def test_secrets_never_and_personal_data_only_masked(db):
     assert "张三" not in text and "a@b.cn" not in text
     assert entry.changes["display_name"] == "[personal]"
     assert entry.changes["email"] == "[personal]"
+    assert entry.changes["username"] == "[personal]" and "'u1'" not in text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,3 +143,13 @@ def test_entries_refuse_updates_in_code_and_in_the_database(db):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             AuditEntry.objects.filter(pk=entry.pk).delete()
         assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_short_free_text_is_shown_as_its_digest(actors):
+    from zhonghe.footprints.tests.builders import add_electricity, make_event
+
+    event = make_event(actors.organiser)
+    record = add_electricity(actors.organiser, event.code, "before", "100", description="张三的差旅")
+    entry = AuditEntry.objects.get(action="activity.create", object_code=str(record.code))
+    assert entry.changes["description"] == "sha256:" + digest_of("张三的差旅")
+    assert "张三" not in str(entry.changes)

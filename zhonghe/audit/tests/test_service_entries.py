@@ -151,3 +151,37 @@ def test_the_demo_seed_leaves_one_intact_chain_naming_the_command(db):
     labels = set(AuditEntry.objects.values_list("actor_label", flat=True))
     assert "command:seed_demo" in labels and "system" not in labels
     assert AuditEntry.objects.filter(action="certificate.issue").exists()
+
+
+def test_admin_password_change_is_logged_without_the_password(actors):
+    admin_user = actors.users.platform
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    target = actors.users.outsider
+    url = f"/admin/accounts/user/{target.pk}/password/"
+    response = client.post(url, {"password1": "N3w-secret-pass!", "password2": "N3w-secret-pass!"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user.password_change")
+    assert (entry.object_code, entry.actor_user_id) == (str(target.pk), admin_user.pk)
+    assert "N3w-secret-pass!" not in str(entry.changes) and "password" not in entry.changes
+    assert audit_verify_chain() == []
+
+
+def test_a_refused_admin_password_change_logs_nothing(actors):
+    admin_user = actors.users.platform
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{actors.users.outsider.pk}/password/"
+    assert client.post(url, {"password1": "N3w-secret-pass!", "password2": "different"}).status_code == 200
+    assert not AuditEntry.objects.filter(action="user.password_change").exists()
+
+
+def test_commands_name_themselves(actors):
+    from django.core.management import call_command
+
+    call_command("create_api_key", org=actors.orgs.outsider.uscc, scopes="read", stdout=StringIO())
+    assert AuditEntry.objects.filter(action="api_key.create").latest("sequence").actor_label == "command:create_api_key"

@@ -138,3 +138,17 @@ def test_every_problem_is_reported_not_only_the_first(log):
     AuditEntry.objects.filter(sequence=2).update(action="organization.delete")
     AuditEntry.objects.filter(sequence=5).update(object_code="x")
     assert [p.sequence for p in audit_verify_chain() if p.kind == "hash_mismatch"] == [2, 5]
+
+
+def test_inserted_entry_is_found(log):
+    """A row slipped in at the end, sealed over the real last hash, without moving the head."""
+    last = log[-1]
+    forged = AuditEntry(
+        sequence=last.sequence + 1, at=last.at, actor_label="system", action="organization.create",
+        object_type="accounts.organization", object_code="forged", prev_hash=last.entry_hash,
+    )  # fmt: skip
+    forged.entry_hash = chain_hash(forged.prev_hash, forged.body())
+    forged.save()
+    problem = _first(audit_verify_chain())
+    assert (problem.sequence, problem.kind) == (7, "head_mismatch")
+    _command_fails_naming(7)

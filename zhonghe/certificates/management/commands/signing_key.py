@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.certificates import keys, pades, pdf_keys
 from zhonghe.certificates.models import SigningKey
 from zhonghe.certificates.signing import generate_private_key, key_id_for
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         retire.add_argument("key_id")
         sub.add_parser("list", help="published keys: key_id, status, created, retired")
 
+    @audit_acting_as("command:signing_key")
     def handle(self, *args, action: str, **options):
         try:
             getattr(self, f"_{action}")(**options)

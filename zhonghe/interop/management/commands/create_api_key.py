@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from zhonghe.accounts.selectors import organization_by_uscc
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.interop.services import api_key_create
 from zhonghe.lib.errors import ApplicationError
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--scopes", default="read", help="comma-separated: read,write")
         parser.add_argument("--name", default="", help="a label for the key")
 
+    @audit_acting_as("command:create_api_key")
     def handle(self, *args, org, scopes, name, **options):
         organization = organization_by_uscc(org)
         if organization is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.jobs.worker import Worker
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", action="append", default=[], help="only these job kinds (repeatable)")
         parser.add_argument("--worker-id", default="", help="name in Job.locked_by (default host:pid)")
 
+    @audit_acting_as("command:run_jobs")  # services a job calls without an actor log this label
     def handle(self, *args: Any, **options: Any) -> None:
         worker = Worker(
             worker_id=options["worker_id"] or None, sleep_s=max(options["sleep"], 0.05), kinds=options["kind"]
