@@ -34,6 +34,7 @@ urlpatterns = [
     path(EVENT + "edit/", views_events.event_edit, name="event_edit"),
     path(EVENT + "plan/", views_events.plan_edit, name="plan_save"),
     path(EVENT + "certificate/revoke/", views_events.event_certificate_revoke, name="certificate_revoke"),
+    path(EVENT + "certificate/correction/", views_events.event_certificate_correction, name="certificate_correction"),
     path(EVENT + "plan/estimate/", views_events.plan_estimate_view, name="plan_estimate"),
     path(EVENT + "activities/<slug:stage>/<slug:kind>/", views_activities.activity_new, name="activity_add"),
     path(
