@@ -221,3 +221,17 @@ def test_the_pdf_is_rendered_once_per_state(actors, client, issued):
     revoked = client.get(f"/verify/{certificate.number}/certificate.pdf").content
     assert revoked != again
     assert json.loads(pades.attached_document(revoked))["status"] == "revoked"
+
+
+def test_the_pdf_shows_evaluation_range_and_fingerprint(actors, issued):
+    certificate, pdf, _key = issued
+    from zhonghe.certificates.signing import signature_fingerprint
+
+    text = subprocess.run(
+        [require_binary("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = text.replace(" ", "").replace("\n", "")
+    assert "第三方评价" in flat and actors.orgs.verifier.name in flat
+    span = certificate.payload["inventory"]["range_95"]
+    assert f"{span['low_t_co2e']}–{span['high_t_co2e']}" in flat
+    assert signature_fingerprint(certificate.signature)[:8] in flat
