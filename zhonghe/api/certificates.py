@@ -32,7 +32,12 @@ class CertificateItem(Schema):
     total_t_co2e: str
     retired_t: int
     issued_at: datetime
+    issued_at_beijing: str  # added with zhonghe.certificate/4: the same moment in Asia/Shanghai (UTC+8)
     verify_url: str
+
+    @staticmethod
+    def resolve_issued_at_beijing(obj: Certificate) -> str:
+        return beijing_text(obj.issued_at)
 
     @staticmethod
     def resolve_event_name(obj: Certificate) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
@@ -28,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
 
+from zhonghe.certificates import pdf_text as fields
 from zhonghe.certificates.pdf_fonts import (
     CREDITS_TABLE_STYLE,
     FIELDS_TABLE_STYLE,
@@ -38,7 +38,6 @@ from zhonghe.certificates.pdf_fonts import (
     certificate_styles,
     register_cjk_font,
 )
-from zhonghe.certificates.signing import signature_fingerprint
 
 __all__ = ["render_certificate_pdf"]
 
@@ -46,8 +45,7 @@ PAGE_W, PAGE_H = A4
 MARGIN_X = 22 * mm
 FOOTER_H = 66 * mm  # reserved at the bottom of every page for the signature block and QR
 QR_SIZE = 34 * mm
-BEIJING = timezone(timedelta(hours=8), "UTC+8")
-DASH = "—"
+DASH = fields.DASH
 SIGNED_NOTE = (
     "本证书内容经 Ed25519 数字签名，任何改动都会使签名失效；请以核验页面所示为准。"
     "The content is digitally signed; the verification page is authoritative."
@@ -55,51 +53,10 @@ SIGNED_NOTE = (
 Styles = dict[str, ParagraphStyle]
 
 
-def _get(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
-    """Nested lookup that tolerates missing or empty values; returns escaped markup-safe text."""
-    value: Any = data
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return default
-        value = value.get(key)
-    if value is None or value == "":
-        return default
-    return escape(str(value))
-
-
-def _en(text: str) -> str:
-    return f'<br/><font name="Helvetica" size="6.3" color="#8a8a8a">{text}</font>'
-
-
-def _dates(event: Mapping[str, Any]) -> str:
-    start, end = _get(event, "start_date"), _get(event, "end_date")
-    return start if end in (start, DASH) else f"{start} 至 {end}"
-
-
-def _venue(event: Mapping[str, Any]) -> str:
-    parts = [_get(event, key, default="") for key in ("venue_district", "venue_address")]
-    return "，".join(p for p in parts if p) or DASH
-
-
-def _short_hash(value: str) -> str:
-    return f"{value[:16]}…{value[-8:]}" if len(value) > 28 else value
-
-
-def _issued_at(payload: Mapping[str, Any]) -> str:
-    raw = _get(payload, "issued_at")
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return raw
-    if moment.tzinfo is None:
-        return raw
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M（北京时间 UTC+8）")
-
-
 def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
-    organiser, event = _get(payload, "organiser", "name"), _get(payload, "event", "name")
-    total = _get(payload, "inventory", "total_t_co2e")
-    retired = _get(payload, "offsets", "retired_t")
+    organiser, event = fields.get(payload, "organiser", "name"), fields.get(payload, "event", "name")
+    total = fields.get(payload, "inventory", "total_t_co2e")
+    retired = fields.get(payload, "offsets", "retired_t")
     zh = (
         f"兹证明，<b>{organiser}</b>主办的“<b>{event}</b>”活动，经核算温室气体排放总量为 "
         f"<b>{total}</b> 吨二氧化碳当量（tCO<sub>2</sub>e），已通过注销 <b>{retired}</b> 吨碳信用"
@@ -112,60 +69,30 @@ def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
     return [Paragraph(zh, st["statement"]), Spacer(1, 2), Paragraph(en, st["statement_en"])]
 
 
-EVALUATION_MODES = {"self": "自我评价", "third_party": "第三方评价"}
-
-
-def _evaluation(payload: Mapping[str, Any]) -> str:
-    evaluation = payload.get("evaluation")
-    if not isinstance(evaluation, Mapping):
-        return DASH
-    mode = EVALUATION_MODES.get(str(evaluation.get("mode")), _get(evaluation, "mode"))
-    verifier = evaluation.get("verifier")
-    if isinstance(verifier, Mapping):
-        return f"{mode} · {_get(verifier, 'name')}（{_get(verifier, 'uscc')}）"
-    return f"{mode} · {_get(payload, 'organiser', 'name')}"
-
-
-def _total(payload: Mapping[str, Any]) -> str:
-    text = f"{_get(payload, 'inventory', 'total_t_co2e')} tCO<sub>2</sub>e"
-    span = (payload.get("inventory") or {}).get("range_95")
-    if isinstance(span, Mapping):
-        text += f"（95 % 区间 {_get(span, 'low_t_co2e')} – {_get(span, 'high_t_co2e')}）"
-    return text
-
-
-def _offsets(payload: Mapping[str, Any]) -> str:
-    required, retired = _get(payload, "offsets", "required_t"), _get(payload, "offsets", "retired_t")
-    text = f"应抵消 {required} t，已注销 {retired} t"
-    external = _get(payload, "offsets", "external_t", default="")
-    if external not in ("", "0"):
-        text += f"，外部注销 {external} t"
-    return text
-
-
 def _fields_table(payload: Mapping[str, Any], st: Styles, width: float) -> Table:
     event = payload.get("event") or {}
     inv = ("inventory",)
     rows = [
-        ("活动名称", "Event", _get(event, "name")),
-        ("主办单位", "Organiser", _get(payload, "organiser", "name")),
-        ("统一社会信用代码", "USCC", _get(payload, "organiser", "uscc")),
-        ("活动日期", "Dates", _dates(event)),
-        ("举办地点", "Venue", _venue(event)),
-        ("排放总量", "Inventory total", _total(payload)),
+        ("活动名称", "Event", fields.get(event, "name")),
+        ("主办单位", "Organiser", fields.get(payload, "organiser", "name")),
+        ("统一社会信用代码", "USCC", fields.get(payload, "organiser", "uscc")),
+        ("活动日期", "Dates", fields.dates(event)),
+        ("举办地点", "Venue", fields.venue(event)),
+        ("排放总量", "Inventory total", fields.total(payload)),
         (
             "核算依据",
             "Basis",
-            f"排放因子 {_get(payload, *inv, 'factor_release')} · 方法 {_get(payload, *inv, 'method_version')}"
-            f" · 清单第 {_get(payload, *inv, 'version')} 版",
+            f"排放因子 {fields.get(payload, *inv, 'factor_release')}"
+            f" · 方法 {fields.get(payload, *inv, 'method_version')}"
+            f" · 清单第 {fields.get(payload, *inv, 'version')} 版",
         ),
-        ("清单哈希", "Inventory hash", _short_hash(_get(payload, *inv, "hash"))),
-        ("抵消情况", "Offsets", _offsets(payload)),
-        ("碳中和评价", "Evaluation", _evaluation(payload)),
+        ("清单哈希", "Inventory hash", fields.short_hash(fields.get(payload, *inv, "hash"))),
+        ("抵消情况", "Offsets", fields.offsets(payload)),
+        ("碳中和评价", "Evaluation", fields.evaluation(payload)),
     ]
     if payload.get("supersedes"):
-        rows.append(("取代证书", "Supersedes", _get(payload, "supersedes")))
-    data = [[Paragraph(zh + _en(en), st["label"]), Paragraph(value, st["value"])] for zh, en, value in rows]
+        rows.append(("取代证书", "Supersedes", fields.get(payload, "supersedes")))
+    data = [[Paragraph(zh + fields.en(en), st["label"]), Paragraph(value, st["value"])] for zh, en, value in rows]
     table = Table(data, colWidths=[34 * mm, width - 34 * mm])
     table.setStyle(FIELDS_TABLE_STYLE)
     return table
@@ -177,15 +104,15 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
     head = [Paragraph(t, st["th"]) for t in titles] + [Paragraph("数量 (t)<br/>Quantity", st["th_num"])]
     data: list[list[Any]] = [head]
     for r in offsets.get("retirements") or []:
-        project = _get(r, "project_code")
-        if _get(r, "project_name", default=""):
-            project += f'<br/><font size="7" color="#6b6b6b">{_get(r, "project_name")}</font>'
-        serials = f"{_get(r, 'serial_first')}<br/>至 {_get(r, 'serial_last')}"
-        cells = [_get(r, "credit_type"), project, _get(r, "vintage"), serials, _get(r, "quantity_t")]
+        project = fields.get(r, "project_code")
+        if fields.get(r, "project_name", default=""):
+            project += f'<br/><font size="7" color="#6b6b6b">{fields.get(r, "project_name")}</font>'
+        serials = f"{fields.get(r, 'serial_first')}<br/>至 {fields.get(r, 'serial_last')}"
+        cells = [fields.get(r, "credit_type"), project, fields.get(r, "vintage"), serials, fields.get(r, "quantity_t")]
         data.append([Paragraph(c, st["td_num" if i == 4 else "td"]) for i, c in enumerate(cells)])
     for c in offsets.get("external_cancellations") or []:
-        cells = [_get(c, "credit_type"), f"{_get(c, 'registry')}<br/>注销证明 {_get(c, 'reference')}", DASH,
-                 DASH, _get(c, "quantity_t")]  # fmt: skip
+        proof = f"{fields.get(c, 'registry')}<br/>注销证明 {fields.get(c, 'reference')}"
+        cells = [fields.get(c, "credit_type"), proof, DASH, DASH, fields.get(c, "quantity_t")]
         data.append([Paragraph(x, st["td_num" if i == 4 else "td"]) for i, x in enumerate(cells)])
     if len(data) == 1:
         data.append([Paragraph("（无注销记录 No retirements）", st["td"]), "", "", "", ""])
@@ -194,22 +121,6 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(CREDITS_TABLE_STYLE)
     return table
-
-
-def _fingerprint(signature: str) -> str:
-    digest = signature_fingerprint(signature)
-    return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8)) if digest else DASH
-
-
-def _pdf_date(payload: Mapping[str, Any]) -> str | None:
-    """The PDF date text of the signed issue time (creation date = issue, in Beijing time), None if unknown."""
-    try:
-        moment = datetime.fromisoformat(str(payload.get("issued_at", "")).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(BEIJING).strftime("D:%Y%m%d%H%M%S+08'00'")
 
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -279,16 +190,16 @@ def _draw_footer(canvas: Canvas, payload: Mapping[str, Any], verify_url: str, si
     width = right - QR_SIZE - 8 * mm - left
     split = width * 0.56
     label = '<font size="7.5" color="#1d4d32">{}</font><br/>{}'.format
-    issued = label("签发时间 Issued", _issued_at(payload))
-    key_id = label("签名密钥 Key ID", _get(payload, "key_id"))
+    issued = label("签发时间 Issued", fields.issued_at(payload))
+    key_id = label("签名密钥 Key ID", fields.get(payload, "key_id"))
     y = min(
         _block(canvas, issued, st["value"], left, top, split),
         _block(canvas, key_id, st["value"], left + split, top, width - split),
     )
     small_print = [
-        label("清单哈希 Inventory SHA-256", _get(payload, "inventory", "hash")),
+        label("清单哈希 Inventory SHA-256", fields.get(payload, "inventory", "hash")),
         label("数字签名 Ed25519 signature (base64)", escape(signature) or DASH),
-        label("签名指纹 Signature SHA-256", _fingerprint(signature)),
+        label("签名指纹 Signature SHA-256", fields.fingerprint(signature)),
         SIGNED_NOTE,
     ]
     for text in small_print:
@@ -316,7 +227,7 @@ def render_certificate_pdf(
     width = PAGE_W - 2 * MARGIN_X
     buffer = io.BytesIO()
 
-    created = _pdf_date(payload)
+    created = fields.pdf_date(payload)
 
     def on_page(canvas: Canvas, _doc: Any) -> None:
         if created:
@@ -335,7 +246,7 @@ def render_certificate_pdf(
         if status_label:  # drawn last so table backgrounds cannot hide it
             _draw_watermark(canvas, font, status_label)
 
-    number = _get(payload, "number")
+    number = fields.get(payload, "number")
     doc = BaseDocTemplate(
         buffer,
         pagesize=A4,

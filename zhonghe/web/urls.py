@@ -37,6 +37,7 @@ urlpatterns = [
     path(EVENT + "edit/", views_events.event_edit, name="event_edit"),
     path(EVENT + "plan/", views_events.plan_edit, name="plan_save"),
     path(EVENT + "certificate/revoke/", views_events.event_certificate_revoke, name="certificate_revoke"),
+    path(EVENT + "certificate/correction/", views_events.event_certificate_correction, name="certificate_correction"),
     path(EVENT + "plan/estimate/", views_events.plan_estimate_view, name="plan_estimate"),
     path(EVENT + "plan/tools/", views_plan.plan_tools, name="plan_tools"),
     path(EVENT + "plan/measures/", views_plan.plan_measure_adopt, name="plan_measure_adopt"),

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhonghe.certificates.services import certificate_issue, certificate_revoke
+from zhonghe.certificates.services import certificate_correction_open, certificate_issue, certificate_revoke
 from zhonghe.events.selectors import event_get
 from zhonghe.events.services import event_create, event_submit, event_update, event_withdraw, plan_save
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
-from zhonghe.lib.errors import ApplicationError
+from zhonghe.lib.errors import ApplicationError, Conflict, ValidationFailed
 from zhonghe.plans.services import plan_publish_checked
 from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.forms import EventForm, NewEventForm
@@ -157,3 +157,16 @@ def event_certificate_revoke(request, code):
             messages.success(request, _("证书已撤销：%(n)s") % {"n": certificate.number})
             return redirect(event_url(code, anchor="certificate"))
     return render_event(request, ctx, status, _("证书未撤销，请检查标出的字段"))
+
+
+@require_POST
+@member_view
+def event_certificate_correction(request, code):
+    """The organiser reopens a certified event's accounting to correct it (the certificate stays valid)."""
+    try:
+        certificate_correction_open(actor=request.actor, event_code=code, reason=request.POST.get("reason", ""))
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("核算已重新开放，请更正活动数据并重新冻结"))
+    return redirect(event_url(code, anchor="certificate"))

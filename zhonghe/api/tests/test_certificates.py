@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from zhonghe.api.tests.support import accounted_event, assert_envelope, certified_event, credit_project, holding
@@ -59,6 +61,7 @@ def test_list_items(client, actors):
         "total_t_co2e": "11.162",
         "retired_t": 12,
         "issued_at": item["issued_at"],
+        "issued_at_beijing": certificate.issued_at.astimezone(ZoneInfo("Asia/Shanghai")).isoformat(),
         "verify_url": f"http://testserver/verify/{certificate.number}/",
     }
     assert item["issued_at"].startswith(str(certificate.issued_at.year))

@@ -221,3 +221,37 @@ def test_the_pdf_is_rendered_once_per_state(actors, client, issued):
     revoked = client.get(f"/verify/{certificate.number}/certificate.pdf").content
     assert revoked != again
     assert json.loads(pades.attached_document(revoked))["status"] == "revoked"
+
+
+def test_the_pdf_shows_evaluation_range_and_fingerprint(actors, issued):
+    certificate, pdf, _key = issued
+    from zhonghe.certificates.signing import signature_fingerprint
+
+    text = subprocess.run(
+        [require_binary("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = text.replace(" ", "").replace("\n", "")
+    assert "第三方评价" in flat and actors.orgs.verifier.name in flat
+    span = certificate.payload["inventory"]["range_95"]
+    assert f"{span['low_t_co2e']}–{span['high_t_co2e']}" in flat
+    assert signature_fingerprint(certificate.signature)[:8] in flat
+
+
+def test_after_a_rotation_an_old_certificate_pdf_verifies_with_both_published_keys(client, issued, tmp_path, settings):
+    import shutil
+
+    from django.core.management import call_command
+
+    certificate, _pdf, old_key = issued
+    copy = tmp_path / "keys" / "signing_key.pem"  # rotate a copy: the session's key file stays as it is
+    copy.parent.mkdir()
+    shutil.copy(settings.SIGNING_KEY_FILE, copy)
+    settings.SIGNING_KEY_FILE = copy
+    call_command("signing_key", "rotate", stdout=io.StringIO())
+    pdf = tmp_path / "after-rotation.pdf"
+    pdf.write_bytes(client.get(f"/verify/{certificate.number}/certificate.pdf").content)
+    new_row = SigningKey.objects.exclude(key_id=certificate.key_id).order_by("-created_at").first()
+    new_key = tmp_path / "new.pem"
+    new_key.write_text(new_row.public_key_pem, encoding="ascii")
+    assert main([str(pdf), "--key", str(old_key), "--key", str(new_key)]) == VALID
+    assert main([str(pdf), "--key", str(new_key)]) == MISMATCH  # the payload was signed by the old key
