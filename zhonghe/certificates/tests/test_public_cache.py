@@ -120,4 +120,6 @@ def test_with_no_memo_every_read_asks_for_the_state_and_sees_any_change(client, 
         for sql in drop_guard_sql(connection.vendor, "certificates_certificate"):
             cursor.execute(sql)
     Certificate.objects.filter(pk=certificate.pk).update(status="superseded")
-    assert 'data-status="valid"' not in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert 'data-status="superseded"' in html and 'data-status="valid"' not in html
+    assert "签名无效" not in html  # its signature still verifies: superseded is not forged
