@@ -24,6 +24,9 @@ def _fast_hasher_and_key(request, tmp_path_factory):
     settings.PUBLIC_BASE_URL = "http://testserver"
     # The default schedule (check_deadlines hourly) stays out of tests; worker tests name their own commands.
     settings.ZHONGHE_PERIODIC_COMMANDS = {}
+    # Public certificate reads ask the database for the state every time, so a test that changes a certificate
+    # by any means sees it at once; certificates/tests/test_public_cache.py turns the 1-second memo on.
+    settings.CERTIFICATE_STATE_TTL_S = 0
     # Pages render {% static %} without a collectstatic manifest (the served-app tests collect their own).
     settings.STORAGES = {
         **settings.STORAGES,

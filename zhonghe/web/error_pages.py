@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 from zhonghe.api.errors import envelope
@@ -78,10 +79,14 @@ class ErrorPageMiddleware:
         if _is_api(request):
             return None
         if isinstance(exception, Http404):
-            return page_not_found(request, exception)
-        if isinstance(exception, PermissionDenied):
-            return permission_denied(request, exception)
-        return None
+            response, what = page_not_found(request, exception), "Not Found"
+        elif isinstance(exception, PermissionDenied):
+            response, what = permission_denied(request, exception), "Forbidden"
+        else:
+            return None
+        # Logged as Django logs the answers it renders itself (the django.request logger).
+        log_response(f"{what}: %s", request.path, response=response, request=request, exception=exception)
+        return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

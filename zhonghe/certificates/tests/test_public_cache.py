@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.middleware.csrf import _does_token_match
 from django.test import Client
 
 from zhonghe.api.tests.support import certified_event
 from zhonghe.certificates import public_cache
 from zhonghe.certificates.services import certificate_revoke
+from zhonghe.lib.append_only import drop_guard_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,8 @@ def _token(html: str) -> str:
 
 
 @pytest.fixture
-def certificate(actors):
+def certificate(actors, settings):
+    settings.CERTIFICATE_STATE_TTL_S = 1  # production's default (the test suite asks every time)
     public_cache.clear()
     return certified_event(actors)[1]
 
@@ -100,3 +103,23 @@ def test_unknown_number_is_404_and_nothing_is_remembered_as_a_page(client, db):
     public_cache.clear()
     assert client.get("/verify/ZH-2027-000404/").status_code == 404
     assert public_cache._pages == {}
+
+
+def test_with_no_memo_every_read_asks_for_the_state_and_sees_any_change(client, certificate, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    from zhonghe.certificates.models import Certificate
+
+    settings.CERTIFICATE_STATE_TTL_S = 0
+    url = f"/verify/{certificate.number}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries.captured_queries) == 1  # the state, nothing else
+    with connection.cursor() as cursor:  # an update that sends no post_save (as a database owner would)
+        for sql in drop_guard_sql(connection.vendor, "certificates_certificate"):
+            cursor.execute(sql)
+    Certificate.objects.filter(pk=certificate.pk).update(status="superseded")
+    html = client.get(url).content.decode()
+    assert 'data-status="superseded"' in html and 'data-status="valid"' not in html
+    assert "签名无效" not in html  # its signature still verifies: superseded is not forged

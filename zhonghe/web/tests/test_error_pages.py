@@ -94,3 +94,13 @@ def test_a_missing_form_token_is_a_styled_403_that_says_what_to_do(db, debug):
     response = client.post(reverse("web:login"), {"username": "x", "password": "y"})
     html = assert_styled(response, 403, "无权访问此页面")
     assert "请刷新页面后重试" in html
+
+
+def test_forbidden_and_missing_answers_are_still_logged(actors, debug, caplog):
+    client = login("organiser")
+    with caplog.at_level("WARNING", logger="django.request"):
+        client.get(reverse("web:supervision:events"))
+        client.get(reverse("web:event_detail", kwargs={"code": uuid.uuid4()}))
+    messages = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert "Forbidden: /supervision/" in messages
+    assert any(m.startswith("Not Found: /events/") for m in messages)
