@@ -56,6 +56,8 @@ def test_pages_answer_without_debug(served):
     text = missing.body.decode(errors="replace")
     for debug_marker in ("Traceback", "DEBUG = True", "Using the URLconf", "technical_404"):
         assert debug_marker not in text
+    assert 'data-testid="error-page" data-status="404"' in text and "页面不存在" in text  # the styled page
+    assert re.search(r'href="/static/vendor/bootstrap-[^"]+/bootstrap\.min\.[0-9a-f]{12}\.css"', text)
     api_missing = get(port, "/api/v1/certificates/ZH-0000-999999")
     assert api_missing.status == 404 and api_missing.json()["error"]["code"] == "not_found"
 
