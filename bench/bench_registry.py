@@ -123,8 +123,8 @@ def _instrument(lock_times: list[float]) -> None:
 
     original = services._locked_active_blocks
 
-    def timed(project, holder):
-        blocks = original(project, holder)
+    def timed(project, holder, **kwargs):
+        blocks = original(project, holder, **kwargs)
         started = time.perf_counter()
         transaction.on_commit(lambda: lock_times.append(time.perf_counter() - started))
         return blocks
