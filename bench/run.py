@@ -1,9 +1,10 @@
 """Run the engine benchmark: ``.venv/bin/python bench/run.py`` from the repository root.
 
 Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,000 attendees and
-compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py) and
-certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES) and the bureau's dashboards
-(bench_supervision.py).
+compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py),
+certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES), the bureau's dashboards
+(bench_supervision.py) and, where PostgreSQL and pgbench are available, the registry on PostgreSQL beside
+pgbench (bench_registry.py).
 Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
@@ -83,6 +84,24 @@ def main() -> None:
     # separate process: it sets Django up with DEBUG on, which the HTTP benchmark's servers must not inherit.
     supervision = str(Path(__file__).with_name("bench_supervision.py"))
     subprocess.run([sys.executable, supervision, "--repeat", "3"], check=False)
+    print()
+    _registry()
+
+
+def _registry() -> None:
+    """The registry benchmark needs PostgreSQL and pgbench (bench_registry.py); said so when they are missing."""
+    import shutil
+
+    import bench_registry  # noqa: PLC0415 - sets DATABASE_URL for its own throw-away database
+
+    if shutil.which("pgbench") is None or shutil.which("psql") is None:
+        print("registry benchmark skipped: pgbench/psql not installed")
+        return
+    probe = subprocess.run(["psql", f"{bench_registry.SERVER}/postgres", "-qAtc", "select 1"], capture_output=True)
+    if probe.returncode != 0:
+        print(f"registry benchmark skipped: no PostgreSQL at {bench_registry.SERVER} (set BENCH_PG)")
+        return
+    bench_registry.main()
 
 
 def _ms(timing: Timing) -> str:

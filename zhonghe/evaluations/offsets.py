@@ -10,6 +10,7 @@ def offset_covered_t(event: Event) -> int:
     by registry.services.credits_retire under the event lock), less the retired tonnes the registry operator has
     since invalidated, plus confirmed external cancellations (CCER, allowances cancelled in other registries).
     """
-    from zhonghe.registry.claims import event_external_t, event_invalidated_t  # registry imports this module
+    from zhonghe.registry.claims import event_adjustments_t  # registry imports this module
 
-    return int(event.retired_t) - event_invalidated_t(event) + event_external_t(event)
+    external_t, invalidated_t = event_adjustments_t(event)
+    return int(event.retired_t) - invalidated_t + external_t

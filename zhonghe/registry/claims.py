@@ -15,7 +15,8 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from django.db.models import Sum
+from django.db.models import BigIntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from zhonghe.events.models import Event
 from zhonghe.registry.models import (
@@ -30,6 +31,26 @@ FORMAT = "zhonghe-claims/1"
 PLATFORM_REGISTRY = "zhonghe"
 FIELDS = ("registry", "batch", "serial_first", "serial_last", "quantity_t", "kind", "reference", "claimed_on")
 REGISTRIES = frozenset({PLATFORM_REGISTRY, *ExternalRegistry.values})
+
+
+def event_adjustments_t(event: Event) -> tuple[int, int]:
+    """(confirmed external tonnes, invalidated retired tonnes) of the event, in one statement."""
+    external = (
+        ExternalCancellation.objects.filter(event=OuterRef("pk"), status=ExternalStatus.CONFIRMED)
+        .order_by()
+        .values("event")
+        .annotate(t=Sum("quantity_t"))
+        .values("t")
+    )
+    invalidated = (
+        InvalidationImpact.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(t=Sum("quantity_t"))
+    ).values("t")
+    row = Event.objects.filter(pk=event.pk).values_list(
+        Coalesce(Subquery(external), 0, output_field=BigIntegerField()),
+        Coalesce(Subquery(invalidated), 0, output_field=BigIntegerField()),
+    )
+    external_t, invalidated_t = row.first() or (0, 0)
+    return int(external_t), int(invalidated_t)
 
 
 def event_external_t(event: Event) -> int:

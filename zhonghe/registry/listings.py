@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import BigIntegerField, Case, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +50,11 @@ def earmarked_t(project: CreditProject, seller: Organization, *, today: dt.date,
     listings = Listing.objects.filter(project=project, seller=seller)
     if exclude is not None:
         listings = listings.exclude(pk=exclude.pk)
-    live = listings.filter(status=ListingStatus.OPEN, valid_until__gte=today)
-    unsold = live.aggregate(t=Sum(F("quantity_t") - F("sold_t")))["t"] or 0
-    held = listings.exclude(pk__in=live.values("pk")).aggregate(t=Sum("reserved_t"))["t"] or 0
-    return unsold + held
+    live = Q(status=ListingStatus.OPEN, valid_until__gte=today)
+    promised = Sum(
+        Case(When(live, then=F("quantity_t") - F("sold_t")), default=F("reserved_t"), output_field=BigIntegerField())
+    )
+    return listings.aggregate(t=promised)["t"] or 0  # one statement: it runs inside the project lock
 
 
 def active_t(project: CreditProject, holder: Organization) -> int:
@@ -64,6 +65,11 @@ def active_t(project: CreditProject, holder: Organization) -> int:
 def free_t(project: CreditProject, seller: Organization, *, exclude: Listing | None = None) -> int:
     """Active stock not earmarked for a listing. Callers hold the project row lock."""
     return active_t(project, seller) - earmarked_t(project, seller, today=timezone.localdate(), exclude=exclude)
+
+
+def locked_project(project_code: str) -> CreditProject:
+    """The project by code, its row locked (NotFound if none)."""
+    return _lock_project(project_code)
 
 
 def _lock_project(project_code: str) -> CreditProject:

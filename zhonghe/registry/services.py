@@ -161,10 +161,13 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
     return block
 
 
-def _locked_active_blocks(project: CreditProject, holder: Organization) -> list[CreditBlock]:
+def _locked_active_blocks(
+    project: CreditProject, holder: Organization, *, project_locked: bool = False
+) -> list[CreditBlock]:
     # Lock the project row first: a writer that waited here then reads the blocks afresh, including the
     # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
-    CreditProject.objects.select_for_update().filter(pk=project.pk).first()
+    if not project_locked:
+        CreditProject.objects.select_for_update().filter(pk=project.pk).first()
     return list(
         CreditBlock.objects.select_for_update()
         .filter(project=project, holder=holder, status=BlockStatus.ACTIVE)
@@ -408,7 +411,7 @@ def _requested_range(first: object, last: object, quantity_t: int) -> SerialRang
 def _take_for_retirement(
     actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
 ) -> list[CreditBlock]:
-    blocks = _locked_active_blocks(project, actor.organization)
+    blocks = _locked_active_blocks(project, actor.organization, project_locked=True)
     # Tonnes the organisation promised to its own listings are not its to retire.
     promised_t = listings.earmarked_t(project, actor.organization, today=timezone.localdate())
     if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
@@ -440,8 +443,14 @@ def _retire(
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
     inventory = event.inventories.order_by("-version").first()
-    project = _project_by_code(project_code)
+    project = listings.locked_project(project_code)  # one statement: found and locked
     retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
+    # The event first, the number sequences last: "retirement" and "ledger" are shared by every writer, so
+    # they are held for as few statements as possible before the commit.
+    event.retired_t += quantity_t
+    event.save(update_fields=["retired_t"])
+    if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
+        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     retirements = []
     for block in retired_blocks:
         retirement = Retirement.objects.create(
@@ -467,8 +476,4 @@ def _retire(
         retirements.append(retirement)
     for retirement in retirements:  # after the loop's locks: the audit head is the last lock taken
         audit_append(actor=actor, action="credits.retire", target=retirement)
-    event.retired_t += quantity_t
-    event.save(update_fields=["retired_t"])
-    if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
-        workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     return retirements

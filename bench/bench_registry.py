@@ -1,0 +1,250 @@
+"""Registry benchmark on PostgreSQL: retirements and transfers through the services, beside pgbench.
+
+Run alone (``.venv/bin/python bench/bench_registry.py``) or from ``bench/run.py``. Needs PostgreSQL and the
+``pgbench`` binary; uses two throw-away databases on the server of ``BENCH_PG`` (default
+``postgres://postgres@127.0.0.1:5432``): ``zh_bench_registry`` (migrated afresh, then filled through the services)
+and ``zh_bench_pgbench`` (``pgbench -i -s 10``). In the same run it measures:
+
+* pgbench tpcb-like ``-c 8 -j 2`` TPS (the server's anchor);
+* 8 processes retiring 1 t each, every process its own organiser, project and event ("8 projects");
+* 8 processes retiring 1 t each from one organiser's holding of one project, each its own event ("1 project");
+* 8 processes of transfers (a direct order confirmed by the seller), 8 buyers of 8 projects;
+* one process retiring before and after 100,000 retired blocks are added to the project's history;
+
+and prints rates, their ratio to pgbench, statements per retirement and the time from taking the project lock
+to commit (the "time inside the lock", which bounds one project's throughput). Prints figures only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB, PGBENCH_DB = "zh_bench_registry", "zh_bench_pgbench"
+CLIENTS = 8
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+HISTORY_BLOCKS = 100_000
+KWH = "900000000"  # ≈ 502,000 t to offset: no event is ever fully offset during the run
+
+
+def _psql(db: str, sql: str) -> None:
+    subprocess.run(["psql", f"{SERVER}/{db}", "-qAtc", sql], check=True, capture_output=True)
+
+
+def pgbench_tps() -> float:
+    _psql("postgres", f"DROP DATABASE IF EXISTS {PGBENCH_DB}")
+    _psql("postgres", f"CREATE DATABASE {PGBENCH_DB}")
+    subprocess.run(["pgbench", "-i", "-s", "10", "-q", f"{SERVER}/{PGBENCH_DB}"], check=True, capture_output=True)
+    out = subprocess.run(
+        ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(int(SECONDS)), f"{SERVER}/{PGBENCH_DB}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(re.search(r"tps = ([0-9.]+)", out).group(1))
+
+
+def django_setup() -> None:
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhonghe.settings")
+    import django
+
+    django.setup()
+
+
+def fresh_database() -> None:
+    _psql("postgres", f"DROP DATABASE IF EXISTS {DB}")
+    _psql("postgres", f"CREATE DATABASE {DB}")
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+
+
+def build() -> dict:
+    """8 organisers, each holding 100,000 t of its own project; organiser 0 also holds 100,000 t of a shared
+    project; one frozen event per organiser and 8 more of organiser 0, each far from fully offset."""
+    from zhonghe.accounts.selectors import actor_for_user
+    from zhonghe.accounts.services import organization_create, user_create
+    from zhonghe.accounts.uscc import make_uscc
+    from zhonghe.footprints.tests.builders import accounted_event
+    from zhonghe.registry.services import credits_issue, order_confirm, order_create, project_register
+
+    def actor(name: str, prefix: str, role: str):
+        org = organization_create(name=f"单位{name}", kind="other", level="municipal", uscc=make_uscc(prefix))
+        return actor_for_user(user_create(username=name, password="pass-1234", organization=org, roles=[role]))
+
+    platform = actor("platform", "91500000MA000000", "admin")
+    seller = actor("seller", "93500156MA000000", "seller")
+    organisers = [actor(f"org{i}", f"91500000MB00000{i}", "organiser") for i in range(CLIENTS)]
+    projects = []
+    for i in range(CLIENTS + 1):
+        project = project_register(
+            actor=platform,
+            code=f"CQCER-2025-B{i:03d}",
+            name=f"基准项目{i}",
+            credit_type="CQCER",
+            methodology_code="CQCM-009-V001",
+            vintage=2025,
+            seller=seller.organization,
+        )
+        credits_issue(actor=platform, project=project, quantity_t=1_000_000)
+        projects.append(project)
+    for i, org in enumerate(organisers):  # organiser i holds project i; organiser 0 also the shared project
+        for project in [projects[i]] + ([projects[CLIENTS]] if i == 0 else []):
+            order = order_create(actor=org, project_code=project.code, quantity_t=100_000)
+            order_confirm(actor=seller, order_code=order.code)
+    events = {
+        "own": [str(accounted_event(org, after_kwh=KWH)[0].code) for org in organisers],
+        "shared": [str(accounted_event(organisers[0], after_kwh=KWH, name=f"活动{i}")[0].code) for i in range(CLIENTS)],
+    }
+    return {
+        "organisers": [o.user.id for o in organisers],
+        "seller": seller.user.id,
+        "projects": [p.code for p in projects],
+        "events": events,
+    }
+
+
+def _instrument(lock_times: list[float]) -> None:
+    """Record, per transaction, the time from taking the project lock to the end of its commit."""
+    from django.db import transaction
+
+    from zhonghe.registry import services
+
+    original = services._locked_active_blocks
+
+    def timed(project, holder, **kwargs):
+        blocks = original(project, holder, **kwargs)
+        started = time.perf_counter()
+        transaction.on_commit(lambda: lock_times.append(time.perf_counter() - started))
+        return blocks
+
+    services._locked_active_blocks = timed
+
+
+def _worker(args) -> tuple[int, list[float]]:
+    kind, index, plan, deadline = args
+    from django.db import connections
+
+    connections.close_all()
+    from zhonghe.accounts.models import User
+    from zhonghe.accounts.selectors import actor_for_user
+    from zhonghe.registry.services import credits_retire, order_confirm, order_create
+
+    lock_times: list[float] = []
+    _instrument(lock_times)
+    done = 0
+    if kind == "transfer":
+        buyer = actor_for_user(User.objects.get(pk=plan["organisers"][index]))
+        seller = actor_for_user(User.objects.get(pk=plan["seller"]))
+        while time.time() < deadline:
+            order = order_create(actor=buyer, project_code=plan["projects"][index], quantity_t=1)
+            order_confirm(actor=seller, order_code=order.code)
+            done += 1
+        return done, lock_times
+    shared = kind == "shared"
+    organiser = actor_for_user(User.objects.get(pk=plan["organisers"][0 if shared else index]))
+    project = plan["projects"][CLIENTS if shared else index]
+    event = plan["events"]["shared" if shared else "own"][index]
+    while time.time() < deadline:
+        credits_retire(actor=organiser, event_code=event, project_code=project, quantity_t=1, reason="基准")
+        done += 1
+    return done, lock_times
+
+
+def run_clients(kind: str, plan: dict, clients: int = CLIENTS) -> tuple[float, list[float]]:
+    from django.db import connections
+
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    start = time.time()
+    deadline = start + SECONDS
+    with ctx.Pool(clients) as pool:
+        results = pool.map(_worker, [(kind, i, plan, deadline) for i in range(clients)])
+    elapsed = time.time() - start
+    total = sum(r[0] for r in results)
+    return total / elapsed, [t for r in results for t in r[1]]
+
+
+def statements_per_retirement(plan: dict) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhonghe.accounts.models import User
+    from zhonghe.accounts.selectors import actor_for_user
+    from zhonghe.registry.services import credits_retire
+
+    organiser = actor_for_user(User.objects.get(pk=plan["organisers"][1]))
+    with CaptureQueriesContext(connection) as queries:
+        credits_retire(
+            actor=organiser, event_code=plan["events"]["own"][1], project_code=plan["projects"][1], quantity_t=1,
+            reason="基准",
+        )  # fmt: skip
+    return len(queries.captured_queries)
+
+
+def add_history(plan: dict) -> None:
+    """100,000 retired one-tonne blocks in the shared project's history (outside every held range)."""
+    from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject
+
+    project = CreditProject.objects.get(code=plan["projects"][CLIENTS])
+    holder_id = CreditBlock.objects.filter(project=project).first().holder_id
+    base = 2_000_000
+    CreditBlock.objects.bulk_create(
+        [
+            CreditBlock(
+                project=project,
+                serial_first=base + n,
+                serial_last=base + n,
+                quantity_t=1,
+                holder_id=holder_id,
+                status=BlockStatus.RETIRED,
+            )  # fmt: skip
+            for n in range(HISTORY_BLOCKS)
+        ],
+        batch_size=5000,
+    )
+
+
+def _ms(values: list[float]) -> str:
+    if not values:
+        return "—"
+    return (
+        f"median {statistics.median(values) * 1000:.2f} ms, p90 {sorted(values)[int(len(values) * 0.9)] * 1000:.2f} ms"
+    )
+
+
+def main() -> None:
+    fresh_database()
+    plan = build()
+    tps = pgbench_tps()
+    print(f"Registry benchmark on PostgreSQL ({SERVER}), {CLIENTS} clients × {SECONDS:.0f} s each run")
+    print(f"pgbench tpcb-like -c {CLIENTS} -j 2 scale 10: {tps:,.0f} tps")
+    print(f"statements per 1 t retirement (one block): {statements_per_retirement(plan)}")
+    rows = [
+        ("retire, 8 clients on 8 projects/holders", "own"),
+        ("retire, 8 clients on 1 project/holder", "shared"),
+        ("transfer, 8 buyers on 8 projects", "transfer"),
+    ]
+    for label, kind in rows:
+        rate, locks = run_clients(kind, plan)
+        print(f"{label:42} {rate:8.1f}/s  {100 * rate / tps:5.1f} % of pgbench  inside the lock: {_ms(locks)}")
+    before, locks_before = run_clients("shared", plan, clients=1)
+    add_history(plan)
+    after, locks_after = run_clients("shared", plan, clients=1)
+    print(f"1 client on 1 project: {before:.1f}/s ({_ms(locks_before)}), after +{HISTORY_BLOCKS:,} history "
+          f"blocks {after:.1f}/s ({_ms(locks_after)}); ratio {after / before:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
