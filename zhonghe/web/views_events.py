@@ -15,7 +15,7 @@ from zhonghe.events.services import event_create, event_submit, event_update, ev
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError
 from zhonghe.plans.services import plan_publish_checked
-from zhonghe.web.access import apply_error, confirmed, member_view
+from zhonghe.web.access import ORGANISER_ROLES, apply_error, confirmed, member_view, roles_required
 from zhonghe.web.forms import EventForm, NewEventForm
 from zhonghe.web.pages import Bound, event_detail_page
 
@@ -49,6 +49,7 @@ def render_event(request, ctx: dict, status: int = 200, error: str = ""):
 
 @require_http_methods(["GET", "POST"])
 @member_view
+@roles_required(ORGANISER_ROLES)
 def event_new(request):
     form = NewEventForm(request.POST or None)
     status = 422 if request.method == "POST" else 200
