@@ -229,10 +229,12 @@ def _evaluate(actors: dict[str, Actor], event: Event) -> None:
     evaluation_accept(actor=actors["bureau"], evaluation_code=evaluation.code, note="同意受理")
 
 
-def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *, today: date) -> None:
+def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *, today: date) -> dict[str, bool]:
+    """Create the two demo events unless the demo organiser has them; {event name: created now?}."""
     organiser = actors["organiser"]
     mine = Event.objects.filter(organization=organiser.organization)
-    if not mine.filter(name=CERTIFIED_EVENT).exists():
+    created = {name: not mine.filter(name=name).exists() for name in (CERTIFIED_EVENT, READY_EVENT)}
+    if created[CERTIFIED_EVENT]:
         start = today - timedelta(days=25)
         event = _planned_event(organiser, CERTIFIED_EVENT, start, start + timedelta(days=1), 420)
         inventory = inventory_freeze(actor=organiser, code=event.code)
@@ -246,7 +248,7 @@ def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *,
         )
         _evaluate(actors, event)
         certificate_issue(actor=organiser, event_code=event.code)
-    if not mine.filter(name=READY_EVENT).exists():
+    if created[READY_EVENT]:
         start = today - timedelta(days=9)
         _planned_event(organiser, READY_EVENT, start, start + timedelta(days=2), 380)
         # The organiser already holds credits bought for this event, so the demo walk needs one login.
@@ -257,3 +259,4 @@ def seed_events(actors: dict[str, Actor], projects: dict[str, CreditProject], *,
         )
         if (held["s"] or 0) < 200:
             _buy(actors, projects["cqcer"], 200, "demo-ready")
+    return created

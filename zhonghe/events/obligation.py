@@ -59,6 +59,15 @@ def self_evaluation_allowed(jurisdiction: str, *, obliged: bool | None) -> bool:
     return rule == "allowed" or (rule == "voluntary_only" and obliged is False)
 
 
+def rule_texts(jurisdiction: str, rule_id: str) -> tuple[str, str] | None:
+    """The Chinese and English names of one rule (what a page shows instead of its id); None when unknown."""
+    try:
+        rules = load_rules(jurisdiction)["rules"]
+    except (LookupError, ValueError):
+        return None
+    return next(((r["text"], r["text_en"]) for r in rules if r["id"] == rule_id), None)
+
+
 def available_jurisdictions() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
 

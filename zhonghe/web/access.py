@@ -37,6 +37,27 @@ def member_view(view):
     return wrapper
 
 
+# Who may open which page (the navbar shows a link only to the roles listed here; the view refuses the others).
+MARKET_ROLES = frozenset({"organiser", "seller", "admin"})
+SELLER_ROLES = frozenset({"seller", "admin"})
+ORGANISER_ROLES = frozenset({"organiser"})
+
+
+def roles_required(allowed: frozenset[str]):
+    """Under `member_view`: a role outside `allowed` gets a 403 instead of a page it cannot use."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not set(request.actor.roles) & allowed:
+                raise DjangoPermissionDenied(_("当前账号的角色不能使用此页面"))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 CONFIRM_FIELD = "confirm"
 
 

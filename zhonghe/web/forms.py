@@ -78,11 +78,25 @@ class EventForm(BootstrapForm):
         coerce=int,
         empty_value=None,
         required=False,
+        help_text=_(
+            "决定义务：党政机关、事业单位召开的一类、二类、三类会议，参会200人及以上须开展碳中和；"
+            "选“非党政机关会议”时按自愿实施判定"
+        ),
     )
     chengyu_meeting = forms.BooleanField(label=_("成渝双城经济圈有关会议"), required=False)
-    expected_participants = forms.IntegerField(label=_("预计参与人数"), min_value=1, max_value=10_000_000)
+    expected_participants = forms.IntegerField(
+        label=_("预计参与人数"),
+        min_value=1,
+        max_value=10_000_000,
+        help_text=_("决定义务：会议200人及以上（党政机关、事业单位、市属国企），演出、体育赛事10000人及以上"),
+    )
     area_m2 = forms.DecimalField(
-        label=_("面积（平方米）"), min_value=0, max_digits=12, decimal_places=2, required=False
+        label=_("面积（平方米）"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("决定义务：会展面积10000平方米及以上须开展碳中和"),
     )
     venue_district = forms.ChoiceField(label=_("举办区县"))
     venue_address = forms.CharField(label=_("举办地址"), max_length=300, required=False)

@@ -45,6 +45,7 @@ from zhonghe.web.forms import (
     TravelActivityForm,
 )
 from zhonghe.web.labels import ACTION_LABELS, BUTTON_ACTIONS
+from zhonghe.web.next_step import EventState, NextStep, next_step
 from zhonghe.web.pages_evaluations import event_evaluation_block, verifier_tasks
 from zhonghe.web.pages_offsets import external_block
 from zhonghe.web.report_content import category_text, phase_text
@@ -218,10 +219,28 @@ def event_detail_page(actor: Actor, code, *, tab: str | None = None, bound: Boun
         ctx.update(_progress(event, inventory))
     ctx.update(external_block(actor, event, bound, can_edit=can_edit))
     ctx.update(event_evaluation_block(actor, event, inventory, can_edit=can_edit))
+    if can_edit:
+        ctx["next_step"] = event_next_step(event, plan, inventory, ctx["evaluation"])
+        ctx["actions"].sort(key=lambda pair: pair[0] != ctx["next_step"].action)  # the main button first
     if bound.key and bound.form is None:  # a form this page does not offer to this actor (e.g. the bureau's retire)
         raise PermissionDenied(_("当前账号不能使用此表单"))
     ctx["bound_form"] = bound.form
     return ctx
+
+
+def event_next_step(event: Event, plan, inventory, evaluation) -> NextStep:
+    """The organiser's one next step (web/next_step.py) from the event's current state."""
+    return next_step(
+        EventState(
+            status=event.status,
+            plan_saved=plan is not None,
+            plan_published=bool(plan and plan.published_at),
+            required_t=inventory.required_offset_t if inventory else 0,
+            covered_t=offset_covered_t(event),
+            has_inventory=inventory is not None,
+            evaluation_status=evaluation.status if evaluation else "",
+        )
+    )
 
 
 def inventory_report_page(actor: Actor, code, version: object) -> InventoryReport:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("events/new/", views_events.event_new, name="event_new"),
+    path("events/obligation-preview/", views_events.obligation_preview_view, name="obligation_preview"),
     path(EVENT, views_events.event_detail, name="event_detail"),
     path(EVENT + "actions/<slug:action>/", views_events.event_action, name="event_action"),
     path(EVENT + "edit/", views_events.event_edit, name="event_edit"),

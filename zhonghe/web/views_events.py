@@ -15,9 +15,10 @@ from zhonghe.events.services import event_create, event_submit, event_update, ev
 from zhonghe.footprints.services import inventory_freeze, plan_estimate
 from zhonghe.lib.errors import ApplicationError, Conflict, ValidationFailed
 from zhonghe.plans.services import plan_publish_checked
-from zhonghe.web.access import apply_error, confirmed, member_view
+from zhonghe.web.access import ORGANISER_ROLES, apply_error, confirmed, member_view, roles_required
 from zhonghe.web.forms import EventForm, NewEventForm
 from zhonghe.web.pages import Bound, event_detail_page
+from zhonghe.web.pages_obligation import obligation_preview
 
 # action → (service call, success message)
 ACTIONS = {
@@ -49,6 +50,7 @@ def render_event(request, ctx: dict, status: int = 200, error: str = ""):
 
 @require_http_methods(["GET", "POST"])
 @member_view
+@roles_required(ORGANISER_ROLES)
 def event_new(request):
     form = NewEventForm(request.POST or None)
     status = 422 if request.method == "POST" else 200
@@ -61,6 +63,14 @@ def event_new(request):
             messages.success(request, _("活动已创建，请核对信息后提交碳中和申请"))
             return redirect("web:event_detail", code=event.code)
     return render(request, "web/event_new.html", {"form": form}, status=status)
+
+
+@require_POST
+@member_view
+@roles_required(ORGANISER_ROLES)
+def obligation_preview_view(request):
+    """The form's live verdict (htmx): the obligation rules on the values being typed, nothing saved."""
+    return render(request, "web/_obligation_preview.html", obligation_preview(request.actor, request.POST))
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from zhonghe.lib.errors import ApplicationError
 from zhonghe.registry.listings import listing_create, listing_update, listing_withdraw, order_cancel
 from zhonghe.registry.selectors import listing_for_seller
 from zhonghe.registry.services import order_confirm, order_create, order_reject
-from zhonghe.web.access import apply_error, confirmed, member_view
+from zhonghe.web.access import MARKET_ROLES, SELLER_ROLES, apply_error, confirmed, member_view, roles_required
 from zhonghe.web.forms_market import DeclineForm, ListingTermsForm
 from zhonghe.web.pages import market_page, orders_page
 from zhonghe.web.pages_market import holdings_page, listings_block, seller_listings_page
@@ -24,6 +24,7 @@ def _render_market(request, ctx, status):
 
 @require_http_methods(["GET", "POST"])
 @member_view
+@roles_required(MARKET_ROLES)
 def market(request):
     ctx = market_page(request.actor, data=request.POST if request.method == "POST" else None)
     form, status = ctx["order_form"], 200
@@ -65,6 +66,7 @@ def listing_order(request, listing_code):
 
 @require_http_methods(["GET", "POST"])
 @member_view
+@roles_required(SELLER_ROLES)
 def listings(request):
     ctx = seller_listings_page(request.actor, data=request.POST if request.method == "POST" else None)
     form, status = ctx["listing_form"], 200
@@ -110,12 +112,14 @@ def listing_action(request, listing_code, action):
 
 @require_GET
 @member_view
+@roles_required(MARKET_ROLES)
 def holdings(request):
     return render(request, "web/holdings.html", holdings_page(request.actor))
 
 
 @require_GET
 @member_view
+@roles_required(MARKET_ROLES)
 def orders(request):
     return render(request, "web/orders.html", {**orders_page(request.actor), "reject_form": DeclineForm()})
 

@@ -42,6 +42,17 @@ def district_name(code: str) -> str:
 
 
 @register.filter
+def rule_name(event) -> str:
+    """The obligation rule that decided `event`, by its name in the active language (never its id)."""
+    from zhonghe.events.obligation import rule_texts
+
+    texts = rule_texts(event.jurisdiction, event.obligation_rule) if event.obligation_rule else None
+    if texts is None:
+        return ""
+    return texts[1] if (get_language() or "").startswith("en") else texts[0]
+
+
+@register.filter
 def origin_label(tag: str) -> str:
     return Origin(tag).label if tag in Origin.values else tag
 

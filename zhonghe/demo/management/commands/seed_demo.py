@@ -15,7 +15,6 @@ from zhonghe.accounts.services import organization_create, user_create
 from zhonghe.accounts.uscc import make_uscc
 from zhonghe.audit.services import audit_acting_as
 from zhonghe.demo.seed import seed_events, seed_projects
-from zhonghe.events.models import Event
 
 DEMO_PASSWORD = "zhonghe-demo"
 
@@ -39,6 +38,16 @@ USERS = {
 }
 
 
+def demo_report(orgs: dict, projects: dict, events: dict[str, bool]) -> str:
+    """Only the demo objects (created now or found from an earlier run), never the user's own data."""
+    made = sum(events.values())
+    return (
+        f"Demo data ready: {len(orgs)} demo organisations, {len(USERS)} demo users, {len(projects)} demo credit "
+        f"projects, {len(events)} demo events ({made} created, {len(events) - made} already there). "
+        f"Logins: {', '.join(USERS)} / password {DEMO_PASSWORD}"
+    )
+
+
 class Command(BaseCommand):
     help = "Load demo organisations, users, credit projects, a ready event and a certified event (idempotent)."
 
@@ -53,13 +62,8 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
         actors = {name: actor_for_user(user) for name, user in users.items()}
         projects = seed_projects(actors, orgs)
-        seed_events(actors, projects, today=timezone.localdate())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {Organization.objects.count()} organisations, {Event.objects.count()} events. "
-                f"Logins: {', '.join(USERS)} / password {DEMO_PASSWORD}"
-            )
-        )
+        events = seed_events(actors, projects, today=timezone.localdate())
+        self.stdout.write(self.style.SUCCESS(demo_report(orgs, projects, events)))
 
     def _org(self, name, kind, level, district, body) -> Organization:
         uscc = make_uscc(body)
