@@ -1,16 +1,8 @@
-"""How many tonnes count against an event's offset. The one place issuance and evaluation ask."""
+"""How many tonnes count against an event's offset: registry/offsets.py (the registry owns the numbers),
+re-exported here for the evaluation, plan, certificate and page code that asks."""
 
 from __future__ import annotations
 
-from zhonghe.events.models import Event
+from zhonghe.registry.offsets import offset_covered_t
 
-
-def offset_covered_t(event: Event) -> int:
-    """Σ whole tonnes cancelled for `event`: credits retired in the platform's registry (Event.retired_t, kept
-    by registry.services.credits_retire under the event lock), less the retired tonnes the registry operator has
-    since invalidated, plus confirmed external cancellations (CCER, allowances cancelled in other registries).
-    """
-    from zhonghe.registry.claims import event_adjustments_t  # registry imports this module
-
-    external_t, invalidated_t = event_adjustments_t(event)
-    return int(event.retired_t) - invalidated_t + external_t
+__all__ = ["offset_covered_t"]

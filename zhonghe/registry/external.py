@@ -1,6 +1,6 @@
 """External cancellations (issue 8 item 5): CCER and allowances cancelled in another registry, recorded by the
 organiser against its event's frozen inventory with the proof document, confirmed or rejected by the bureau
-(reviewer) or the registry operator. Confirmed tonnes count towards the offset (evaluations/offsets.py).
+(reviewer) or the registry operator. Confirmed tonnes count towards the offset (registry/offsets.py).
 
 Uniqueness across the whole platform: a pending or confirmed record claims its registry + serial range and its
 proof file's SHA-256; a second record overlapping that range in the same registry, or carrying the same file, is
@@ -30,6 +30,7 @@ from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from zhonghe.lib.ids import parse_code
 from zhonghe.lib.text import clean_text
 from zhonghe.registry.models import ExternalCancellation, ExternalRegistry, ExternalStatus
+from zhonghe.registry.offsets import offset_covered_t
 from zhonghe.registry.services import retirement_beneficiary
 
 MAX_PROOF_BYTES = 10 * 1024 * 1024  # 10 MiB: a scanned 注销证明 of a few pages
@@ -172,8 +173,6 @@ def _locked_pending(actor: Actor, code: object) -> tuple[Event, ExternalCancella
 @transaction.atomic
 def external_cancellation_confirm(*, actor: Actor, code: object) -> ExternalCancellation:
     """Confirm a pending record: its tonnes now count; the event becomes OFFSET once covered."""
-    from zhonghe.evaluations.offsets import offset_covered_t
-
     event, record = _locked_pending(actor, code)
     record.status = ExternalStatus.CONFIRMED
     record.reviewed_by, record.reviewed_at = actor.user, timezone.now()

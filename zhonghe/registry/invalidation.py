@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
-from zhonghe.certificates.selectors import certificate_valid_for_event
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.text import clean_text
 from zhonghe.registry import ledger
@@ -37,6 +36,7 @@ from zhonghe.registry.models import (
 from zhonghe.registry.serials import SerialError, SerialRange
 
 INVALIDATABLE = (BlockStatus.ACTIVE, BlockStatus.RETIRED)
+VALID_CERTIFICATE = "valid"  # certificates.models.CertificateStatus.VALID (test_invalidation checks they agree)
 
 
 def _retirement_of(block: CreditBlock) -> Retirement | None:
@@ -156,7 +156,8 @@ def credits_invalidate(
             invalidation=invalidation,
             retirement=retirement,
             event=event,
-            certificate=certificate_valid_for_event(event),
+            # its valid certificate (CertificateStatus.VALID), read through the FK InvalidationImpact declares:
+            certificate=event.certificates.filter(status=VALID_CERTIFICATE).first(),  # registry is below certificates
             quantity_t=quantity_t,
         )
     return invalidation

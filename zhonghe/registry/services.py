@@ -39,7 +39,6 @@ from zhonghe.accounts.services import next_number
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.audit.services import audit_append
 from zhonghe.data.districts import UnknownDistrict, district_by_code
-from zhonghe.evaluations.offsets import offset_covered_t
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import clean_key, run_idempotent
@@ -59,6 +58,7 @@ from zhonghe.registry.models import (
     ProductCategory,
     Retirement,
 )
+from zhonghe.registry.offsets import offset_covered_t
 from zhonghe.registry.serials import MAX_SERIAL, SerialError, SerialRange, format_serial
 
 RETIREMENT_PURPOSE = "大型活动碳中和"

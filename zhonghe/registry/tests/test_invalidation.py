@@ -154,3 +154,11 @@ def test_planted_revival_and_missing_impact_are_reported(actors):
     assert f"invalidation {inv.number}: a block of 10-15 is live again" in problems
     assert f"retirement {retirement.number}: 4 t invalidated but its impacts record 0 t" in problems
     assert any("holder/status differs from the ledger" in p for p in problems)
+
+
+def test_the_registry_spells_the_valid_certificate_status_as_the_certificates_app_does():
+    """invalidation.py sits below certificates and names the valid status by value: the two must agree."""
+    from zhonghe.certificates.models import CertificateStatus
+    from zhonghe.registry.invalidation import VALID_CERTIFICATE
+
+    assert VALID_CERTIFICATE == CertificateStatus.VALID.value
