@@ -21,6 +21,11 @@ ENTITIES = {
     "finding": _("核查发现"),
     "certificate": _("证书"),
     "signing_key": _("签名密钥"),
+    "import": _("数据导入"),
+    "measure": _("减排措施"),
+    "reminder": _("到期提醒"),
+    "external_cancellation": _("外部注销"),
+    "case": _("典型案例"),
 }
 VERBS = {
     "create": _("创建"),
@@ -51,6 +56,19 @@ VERBS = {
     "conclude": _("出具结论"),
     "accept": _("通过"),
     "password_change": _("修改密码"),
+    "process": _("处理文件"),
+    "places_confirm": _("确认地点"),
+    "commit": _("计入活动数据"),
+    "fail": _("处理失败"),
+    "copy": _("复制预估数据"),
+    "adopt": _("采纳"),
+    "remove": _("移除"),
+    "send": _("发送"),
+    "record": _("登记"),
+    "invalidate": _("宣告失效"),
+    "correction_open": _("开始更正"),
+    "feature": _("列入"),
+    "unfeature": _("移出"),
 }
 
 

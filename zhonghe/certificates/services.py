@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
-from zhonghe.audit.services import audit_append
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.certificates.documents import verify_url
 from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.models import Certificate, CertificateStatus, FeaturedCase
@@ -160,7 +160,9 @@ def certificate_correction_open(*, actor: Actor, event_code: object, reason: str
     )
     if event is None:
         raise NotFound(_("活动不存在"))
+    before = audit_snapshot(event)
     workflow.transition(event=event, action="reopen_for_correction", actor=actor.user, note=reason)
+    audit_append(actor=actor, action="event.correction_open", target=event, before=before)
     return event
 
 
@@ -206,9 +208,15 @@ def case_feature(*, actor: Actor, event_code: object, featured: bool) -> Event:
     if event is None:
         raise NotFound(_("活动不存在"))
     if not featured:
+        if case := FeaturedCase.objects.filter(event=event).first():
+            audit_append(actor=actor, action="case.unfeature", target=case, deleted=True)
         FeaturedCase.objects.filter(event=event).delete()
         return event
     if not Certificate.objects.filter(event=event, status=CertificateStatus.VALID).exists():
         raise Conflict(_("只有持有有效证书的活动才能列为典型案例"), code="not_certified")
-    FeaturedCase.objects.get_or_create(event=event, defaults={"featured_at": timezone.now(), "featured_by": actor.user})
+    case, created = FeaturedCase.objects.get_or_create(
+        event=event, defaults={"featured_at": timezone.now(), "featured_by": actor.user}
+    )
+    if created:  # featuring a featured event changes nothing, and logs nothing
+        audit_append(actor=actor, action="case.feature", target=case)
     return event

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.data.places import UnknownPlace
 from zhonghe.events.models import Event, Stage
 from zhonghe.footprints import services as footprint_services
@@ -131,6 +132,7 @@ def _create(actor: Actor, event: Event, kind: str, stage: str, data: bytes, file
         found.file.delete(save=False)
         raise _duplicate(live.first() or found) from None
     _schedule(found, data)
+    audit_append(actor=actor, action="import.create", target=found)
     return found
 
 
@@ -160,6 +162,7 @@ def import_process(*, import_id: int, report: Report | None = None) -> dict[str,
         locked = Import.objects.select_for_update().select_related("event").get(pk=found.pk)
         if locked.status in (ImportStatus.QUEUED, ImportStatus.PROCESSING):
             _record_outcome(locked, outcome)
+            audit_append(actor=None, action="import.process", target=locked)  # the worker: run_jobs' label
         return {"import": str(locked.code), "status": locked.status, "rows": locked.row_count}
 
 
@@ -216,6 +219,7 @@ def import_places_confirm(*, actor: Actor, code: object, import_code: object, co
     found = _locked_import(actor, code, import_code)
     if found.status not in (ImportStatus.CONFIRMING, ImportStatus.READY) or found.committing:
         raise Conflict(_("该导入当前不能确认地点"), code="import_not_confirmable", fields={"status": found.status})
+    before = audit_snapshot(found)
     current = {entry["text"]: entry for entry in found.places}
     changed: dict[str, str] = {}
     for text, chosen in (corrections or {}).items():
@@ -238,10 +242,12 @@ def import_places_confirm(*, actor: Actor, code: object, import_code: object, co
         found.save(update_fields=["places_confirmed", "corrections", "status", "updated_at"])
         with found.file.open("rb") as stored:
             _schedule(found, stored.read())
+        audit_append(actor=actor, action="import.places_confirm", target=found, before=before)
         return found
     if found.error_count == 0:
         found.status = ImportStatus.READY
     found.save(update_fields=["places_confirmed", "status", "updated_at"])
+    audit_append(actor=actor, action="import.places_confirm", target=found, before=before)
     return found
 
 
@@ -275,6 +281,7 @@ def import_commit(*, actor: Actor, code: object, import_code: object, inline: bo
     found.activity_records.add(*records)
     found.status, found.committed_at = ImportStatus.COMMITTED, timezone.now()
     found.save(update_fields=["status", "committed_at", "updated_at"])
+    audit_append(actor=actor, action="import.commit", target=found)  # after the activity.create entries
     return found
 
 
@@ -296,6 +303,7 @@ def import_commit_queued(*, import_id: int, user_id: int | None, api_key_id: str
 @transaction.atomic
 def import_fail(*, import_id: int, reason: str) -> None:
     """The worker gave up on this import (last attempt failed): no longer live, nothing recorded."""
-    Import.objects.filter(pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.PROCESSING]).update(
+    if Import.objects.filter(pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.PROCESSING]).update(
         status=ImportStatus.FAILED, failure=reason[:500], updated_at=timezone.now()
-    )
+    ):
+        audit_append(actor=None, action="import.fail", target=Import.objects.get(pk=import_id))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Membership, Role, User
+from zhonghe.audit.services import audit_append
 from zhonghe.events.models import Event, Status
 from zhonghe.lib.errors import NotFound
 from zhonghe.lib.ids import parse_code
@@ -78,6 +79,7 @@ def _send_one(event: Event, threshold: str, today: date) -> bool:
             )
             reminder.recipients = len(users)
             reminder.save(update_fields=["recipients"])
+            audit_append(actor=None, action="reminder.send", target=reminder)  # check_deadlines names itself
             emails = [u.email for u in users if u.email]
             if emails:
                 transaction.on_commit(lambda: _mail(title, body, emails))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
+from zhonghe.audit.services import audit_append
 from zhonghe.engine.errors import EngineError
 from zhonghe.engine.footprint import calculate_footprint
 from zhonghe.engine.scenarios import InvalidScenario
@@ -84,6 +85,8 @@ def plan_estimate_copy(*, actor: Actor, code: object) -> list[ActivityRecord]:
     for record, copy in zip(missing, copies, strict=True):
         copy.save()
         EstimateCopy.objects.create(event=event, source=record, copy=copy, created_by=actor.user)
+    for copy in copies:  # after the loop that writes: the audit head is the last lock taken
+        audit_append(actor=actor, action="activity.copy", target=copy)
     return copies
 
 
@@ -152,6 +155,7 @@ def reduction_measure_adopt(*, actor: Actor, code: object, scenario: str, parame
             "created_by": actor.user,
         },
     )
+    audit_append(actor=actor, action="measure.adopt", target=measure)  # a re-adoption chains on its last entry
     return measure
 
 
@@ -164,6 +168,7 @@ def reduction_measure_remove(*, actor: Actor, code: object, measure_code: object
     if measure is None:
         raise NotFound(_("减排措施不存在"))
     _plan_open_for_removal(event)
+    audit_append(actor=actor, action="measure.remove", target=measure, deleted=True)
     ReductionMeasure.objects.filter(pk=measure.pk).delete()
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
+from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -135,7 +136,7 @@ def external_cancellation_record(
             fields={"serial_first": first, "serial_last": last},
         )
     stored = default_storage.save(f"external-proofs/{sha256}.{extension}", ContentFile(proof))
-    return ExternalCancellation.objects.create(
+    record = ExternalCancellation.objects.create(
         number=f"ZH-X-{timezone.localdate().year}-{number:06d}",
         event=event,
         inventory=inventory,
@@ -155,6 +156,8 @@ def external_cancellation_record(
         proof_content_type=content_type,
         recorded_by=actor.user,
     )
+    audit_append(actor=actor, action="external_cancellation.record", target=record)
+    return record
 
 
 def _locked_pending(actor: Actor, code: object) -> tuple[Event, ExternalCancellation]:
@@ -174,12 +177,14 @@ def _locked_pending(actor: Actor, code: object) -> tuple[Event, ExternalCancella
 def external_cancellation_confirm(*, actor: Actor, code: object) -> ExternalCancellation:
     """Confirm a pending record: its tonnes now count; the event becomes OFFSET once covered."""
     event, record = _locked_pending(actor, code)
+    before = audit_snapshot(record)
     record.status = ExternalStatus.CONFIRMED
     record.reviewed_by, record.reviewed_at = actor.user, timezone.now()
     record.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     inventory = event.inventories.order_by("-version").first()
     if event.status == Status.ACCOUNTED and offset_covered_t(event) >= inventory.required_offset_t:
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
+    audit_append(actor=actor, action="external_cancellation.confirm", target=record, before=before)
     return record
 
 
@@ -190,7 +195,9 @@ def external_cancellation_reject(*, actor: Actor, code: object, note: str) -> Ex
     if not note_text:
         raise ValidationFailed(_("请填写驳回理由"), fields={"note": "required"})
     _event, record = _locked_pending(actor, code)
+    before = audit_snapshot(record)
     record.status = ExternalStatus.REJECTED
     record.reviewed_by, record.reviewed_at, record.review_note = actor.user, timezone.now(), note_text[:2000]
     record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    audit_append(actor=actor, action="external_cancellation.reject", target=record, before=before)
     return record

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Role
 from zhonghe.accounts.services import next_number
+from zhonghe.audit.services import audit_append
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.text import clean_text
 from zhonghe.registry import ledger
@@ -160,4 +161,5 @@ def credits_invalidate(
             certificate=event.certificates.filter(status=VALID_CERTIFICATE).first(),  # registry is below certificates
             quantity_t=quantity_t,
         )
+    audit_append(actor=actor, action="credits.invalidate", target=invalidation)  # last: after every row lock
     return invalidation

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhonghe.audit.services import audit_acting_as
 from zhonghe.notifications.services import deadline_reminders_send
 
 
@@ -26,5 +27,6 @@ class Command(BaseCommand):
                 today = date.fromisoformat(options["today"])
             except ValueError as exc:
                 raise CommandError(f"--today: {exc}") from exc
-        result = deadline_reminders_send(today=today)
+        with audit_acting_as("command:check_deadlines"):  # the reminder.send entries name the command
+            result = deadline_reminders_send(today=today)
         self.stdout.write(f"reminders sent {result['sent']}, already sent {result['skipped']}")
