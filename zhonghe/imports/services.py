@@ -161,8 +161,9 @@ def import_process(*, import_id: int, report: Report | None = None) -> dict[str,
     with transaction.atomic():
         locked = Import.objects.select_for_update().select_related("event").get(pk=found.pk)
         if locked.status in (ImportStatus.QUEUED, ImportStatus.PROCESSING):
+            before = audit_snapshot(locked)
             _record_outcome(locked, outcome)
-            audit_append(actor=None, action="import.process", target=locked)  # the worker: run_jobs' label
+            audit_append(actor=None, action="import.process", target=locked, before=before)  # worker: run_jobs
         return {"import": str(locked.code), "status": locked.status, "rows": locked.row_count}
 
 
@@ -274,6 +275,7 @@ def import_commit(*, actor: Actor, code: object, import_code: object, inline: bo
         )
         found.save(update_fields=["job", "updated_at"])
         return found
+    before = audit_snapshot(found)
     records = [
         footprint_services.activity_add(actor=actor, code=found.event.code, stage=found.stage, **fields)
         for fields in found.lines
@@ -281,7 +283,7 @@ def import_commit(*, actor: Actor, code: object, import_code: object, inline: bo
     found.activity_records.add(*records)
     found.status, found.committed_at = ImportStatus.COMMITTED, timezone.now()
     found.save(update_fields=["status", "committed_at", "updated_at"])
-    audit_append(actor=actor, action="import.commit", target=found)  # after the activity.create entries
+    audit_append(actor=actor, action="import.commit", target=found, before=before)  # after the activity.create entries
     return found
 
 
