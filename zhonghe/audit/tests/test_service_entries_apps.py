@@ -144,3 +144,27 @@ def test_correction_and_gallery_featuring_are_logged(actors):
     entry = AuditEntry.objects.get(action="event.correction_open")
     assert entry.object_code == str(event.code) and entry.changes["status"] == ["certified", "accounted"]
     assert audit_verify_chain() == []
+
+
+def test_a_queued_import_is_logged_by_the_worker_and_so_is_giving_up(actors, media, settings, monkeypatch):
+    from zhonghe.jobs.models import Job
+    from zhonghe.jobs.worker import Worker
+
+    settings.ZHONGHE_IMPORT_INLINE_ROWS = 1  # every file goes to a worker
+    event = make_event(actors.organiser)
+    data = csv_bytes([ZH, *ROWS])
+    queued = imports.import_create(actor=actors.organiser, code=event.code, kind="attendees", stage="before", data=data)
+    assert Worker(worker_id="w1").run_one().status == "done"
+    processed = AuditEntry.objects.get(action="import.process")
+    assert processed.object_code == str(queued.code) and processed.changes["status"] == ["processing", "confirming"]
+    other = csv_bytes([ZH, ROWS[0]])
+    second = imports.import_create(
+        actor=actors.organiser, code=event.code, kind="attendees", stage="before", data=other
+    )
+    Job.objects.filter(pk=second.job_id).update(max_attempts=1)
+    monkeypatch.setattr("zhonghe.imports.job_handlers.import_process", lambda **kw: 1 / 0)
+    assert Worker(worker_id="w1").run_one().status == "failed"
+    failed = AuditEntry.objects.get(action="import.fail")
+    created = AuditEntry.objects.get(action="import.create", object_code=str(second.code))
+    assert failed.changes["status"] == "failed" and failed.before_digest == created.after_digest  # its chain
+    assert audit_verify_chain() == []
