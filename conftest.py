@@ -6,6 +6,20 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _default_language(request):
+    """Each test starts in the default language: a page rendered in English leaves English active in the thread
+    (the locale middleware activates it), which would otherwise leak into the next test's messages."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher_and_key(request, tmp_path_factory):
     if not request.config.pluginmanager.hasplugin("django"):
         return  # pure tests run with -p no:django too

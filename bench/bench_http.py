@@ -3,7 +3,7 @@
 serving the same JSON body as a static file in the same run. Loopback only, bounded duration.
 
     .venv/bin/python bench/bench_http.py [--duration 15] [--connections 32] [--threads 2]
-        [--web-workers N] [--web-threads N] [--only json,verify,nginx]
+        [--web-workers N] [--web-threads N] [--only json,verify,static,nginx]
 
 Prints req/s, p50/p99 latency and the ratio to nginx. Goal: ≥ 2,000 req/s for the JSON, p99 < 30 ms,
 ≥ 25 % of nginx. Request limits are raised for the run (a load generator on one address would be
@@ -41,6 +41,9 @@ SITE_DIR = ROOT / "var" / "bench-http"
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+STATIC_PROBE = "/static/web/confirm.js"  # collected by prepare_site; served by WhiteNoise
+
+
 def parse_wrk(output: str) -> dict[str, float]:
     """Requests/sec and the 50 %/99 % latencies (ms) from `wrk --latency`; errors counted too."""
 
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--web-workers", default="", help="gunicorn processes (default: deploy/gunicorn.conf.py)")
     parser.add_argument("--web-threads", default="", help="threads per gunicorn process (default: the same)")
-    parser.add_argument("--only", default="json,verify,nginx", help="targets to measure (nginx always runs)")
+    parser.add_argument("--only", default="json,verify,static,nginx", help="targets to measure (nginx always runs)")
     args = parser.parse_args(argv)
     wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or "/usr/sbin/nginx"
     if not wrk or not Path(nginx).exists():
@@ -125,6 +128,9 @@ def main(argv: list[str] | None = None) -> None:
                         f"http://127.0.0.1:{app_port}/api/v1/certificates/{number}",
                     ),
                     ("verify", "verify page (gunicorn)", f"http://127.0.0.1:{app_port}/verify/{number}/"),
+                    # A static file from the same server (WhiteNoise, in front of Django's stack): the ceiling of
+                    # what this server does per request, to set the JSON against (issue 9, item 8).
+                    ("static", "static file (gunicorn WhiteNoise)", f"http://127.0.0.1:{app_port}{STATIC_PROBE}"),
                     ("nginx", "same JSON body (nginx static)", f"http://127.0.0.1:{static_port}/certificate.json"),
                 ]
                 if key in wanted
@@ -159,6 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     json_result = results[0][1]
     print(f"\ngoal for the JSON: ≥ 2,000 req/s ({json_result['rps']:,.0f}), p99 < 30 ms "
           f"({json_result['p99_ms']:.1f}), ≥ 25 % of nginx ({json_result['rps'] / nginx_rps:.1%})")  # fmt: skip
+    static = dict(results).get("static file (gunicorn WhiteNoise)")
+    if static:
+        print(f"the JSON as a share of a static file from the same server: {json_result['rps'] / static['rps']:.1%}")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,15 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "用户")
+        verbose_name_plural = pgettext_lazy("model plural", "用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -49,6 +54,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "单位")
+        verbose_name_plural = pgettext_lazy("model plural", "单位")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -68,6 +75,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "成员角色")
+        verbose_name_plural = pgettext_lazy("model plural", "成员角色")
         constraints = [
             models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
         ]
@@ -81,6 +90,10 @@ class NumberSequence(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "编号序列")
+        verbose_name_plural = pgettext_lazy("model plural", "编号序列")
 
     def __str__(self) -> str:
         return f"{self.name}={self.last_value}"

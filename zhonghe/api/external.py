@@ -138,6 +138,33 @@ def invalidate_credits(request: HttpRequest, code: str, payload: InvalidationIn)
     return Status(201, invalidation.credits_invalidate(actor=actor_of(request), project_code=code, **payload.dict()))
 
 
+class ImpactOut(Schema):
+    invalidation: str
+    retirement: str
+    quantity_t: int
+    certificate_number: str | None
+    replaced_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_invalidation(obj) -> str:
+        return obj.invalidation.number
+
+    @staticmethod
+    def resolve_retirement(obj) -> str:
+        return obj.retirement.number
+
+    @staticmethod
+    def resolve_certificate_number(obj) -> str | None:
+        return obj.certificate.number if obj.certificate_id else None
+
+
+@router.get("/events/{code}/invalidation-impacts", response=responses(200, list[ImpactOut]))
+def list_impacts(request: HttpRequest, code: str):
+    """Retired tonnes of the event that the operator invalidated since: replacement credits are needed, and the
+    named certificate (if any) needs a top-up."""
+    return registry_selectors.invalidation_impacts_for_event(event_get(actor_of(request), code))
+
+
 class ClaimOut(Schema):
     registry: str
     batch: str

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class KeyStatus(models.TextChoices):
@@ -23,6 +24,8 @@ class SigningKey(models.Model):
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "签名密钥")
+        verbose_name_plural = pgettext_lazy("model plural", "签名密钥")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -60,6 +63,8 @@ class Certificate(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "碳中和证书")
+        verbose_name_plural = pgettext_lazy("model plural", "碳中和证书")
         ordering = ["-issued_at", "-id"]
         constraints = [
             # One valid certificate per event at a time.
@@ -92,6 +97,10 @@ class FeaturedCase(models.Model):
     event = models.OneToOneField("events.Event", on_delete=models.PROTECT, related_name="featured_case")
     featured_at = models.DateTimeField()
     featured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "典型案例")
+        verbose_name_plural = pgettext_lazy("model plural", "典型案例")
 
     def __str__(self) -> str:
         return f"featured {self.event_id}"

@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 
 from zhonghe.certificates.models import Certificate, CertificateStatus, SigningKey
 from zhonghe.events.models import Event
+from zhonghe.registry.models import CreditType
+from zhonghe.registry.models_claims import ExternalCancellation, ExternalRegistry, ExternalStatus
 
 
 def certificate_public_list() -> QuerySet[Certificate]:
@@ -49,14 +51,27 @@ def certificate_state(number: str) -> tuple[object, ...] | None:
 
 def external_cancellations_for_certificate(event: Event) -> list[dict]:
     """Confirmed external cancellations (CCER, allowances cancelled in other registries) counted for `event`, as
-    the certificate payload lists them: {"registry", "reference", "credit_type", "quantity_t" (int),
-    "cancelled_on" (ISO date), "proof_sha256"}, oldest first.
-
-    Empty until the registry app records external cancellations (ExternalCancellation): the payload builder
-    already carries the list, so a certificate lists them as soon as this selector returns them (and
-    evaluations/offsets.py offset_covered_t counts them).
+    the certificate payload lists them, oldest first: {"number", "registry", "credit_type", "project_ref",
+    "serial_first", "serial_last", "quantity_t" (int), "cancelled_on" (ISO date), "reference" (the other
+    registry's proof number), "proof_sha256"}. The same rows evaluations/offsets.py offset_covered_t counts.
     """
-    return []
+    credit_type = {ExternalRegistry.CCER_NATIONAL: CreditType.CCER}
+    rows = ExternalCancellation.objects.filter(event=event, status=ExternalStatus.CONFIRMED).order_by("id")
+    return [
+        {
+            "number": row.number,
+            "registry": row.registry,
+            "credit_type": str(credit_type.get(row.registry, CreditType.ALLOWANCE)),
+            "project_ref": row.project_ref,
+            "serial_first": int(row.serial_first),
+            "serial_last": int(row.serial_last),
+            "quantity_t": int(row.quantity_t),
+            "cancelled_on": row.cancelled_on.isoformat(),
+            "reference": row.proof_number,
+            "proof_sha256": row.proof_sha256,
+        }
+        for row in rows
+    ]
 
 
 def certificates_superseding_chain(certificate: Certificate) -> list[Certificate]:

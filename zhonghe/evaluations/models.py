@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EvaluationMode(models.TextChoices):
@@ -56,6 +57,8 @@ class Evaluation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "碳中和评价")
+        verbose_name_plural = pgettext_lazy("model plural", "碳中和评价")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
@@ -88,6 +91,8 @@ class EvaluationCheck(models.Model):
     checked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "评价检查项")
+        verbose_name_plural = pgettext_lazy("model plural", "评价检查项")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "item"], name="evaluation_check_unique_item")]
 
@@ -121,6 +126,8 @@ class Finding(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "评价发现")
+        verbose_name_plural = pgettext_lazy("model plural", "评价发现")
         ordering = ["id"]
 
     def __str__(self) -> str:

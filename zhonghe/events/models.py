@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -81,6 +82,8 @@ class Event(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "活动")
+        verbose_name_plural = pgettext_lazy("model plural", "活动")
         ordering = ["-start_date", "-id"]
         # The bureau's deadline-first lists and deadline board, and its year filter (supervision).
         indexes = [
@@ -113,6 +116,8 @@ class EventTransition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "活动状态变更")
+        verbose_name_plural = pgettext_lazy("model plural", "活动状态变更")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -139,6 +144,10 @@ class Plan(models.Model):
     estimate_lines = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "碳中和计划书")
+        verbose_name_plural = pgettext_lazy("model plural", "碳中和计划书")
 
     def __str__(self) -> str:
         return f"计划书 {self.event_id}"
@@ -226,6 +235,8 @@ class ActivityRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "活动数据")
+        verbose_name_plural = pgettext_lazy("model plural", "活动数据")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class InventoryVersion(models.Model):
@@ -31,6 +32,8 @@ class InventoryVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "核算结果版本")
+        verbose_name_plural = pgettext_lazy("model plural", "核算结果版本")
         ordering = ["event", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["event", "version"], name="inventory_unique_version"),

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhonghe.events.models import ActivityRecord, Event, Stage
 
@@ -84,6 +85,8 @@ class Import(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "表格导入")
+        verbose_name_plural = pgettext_lazy("model plural", "表格导入")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(

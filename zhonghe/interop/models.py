@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class ApiKey(models.Model):
@@ -14,6 +15,10 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "接口密钥")
+        verbose_name_plural = pgettext_lazy("model plural", "接口密钥")
 
     def __str__(self) -> str:
         return f"{self.key_id} ({self.organization_id})"
@@ -37,6 +42,8 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "幂等记录")
+        verbose_name_plural = pgettext_lazy("model plural", "幂等记录")
         constraints = [models.UniqueConstraint(fields=["organization", "key"], name="idempotency_unique_key")]
 
     def __str__(self) -> str:

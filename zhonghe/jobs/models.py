@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
@@ -36,6 +37,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "后台任务")
+        verbose_name_plural = pgettext_lazy("model plural", "后台任务")
         indexes = [models.Index(fields=["status", "run_after"], name="jobs_job_claimable")]
         ordering = ["id"]
 

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Threshold(models.TextChoices):
@@ -26,6 +27,8 @@ class ReminderSent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "已发送提醒")
+        verbose_name_plural = pgettext_lazy("model plural", "已发送提醒")
         constraints = [models.UniqueConstraint(fields=["event", "threshold"], name="reminder_once_per_threshold")]
 
     def __str__(self) -> str:
@@ -44,6 +47,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "通知")
+        verbose_name_plural = pgettext_lazy("model plural", "通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Scenario(models.TextChoices):
@@ -42,6 +43,8 @@ class ReductionMeasure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "减排措施")
+        verbose_name_plural = pgettext_lazy("model plural", "减排措施")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "scenario"], name="measure_one_per_scenario"),
@@ -73,6 +76,8 @@ class EstimateCopy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "预估数据复制记录")
+        verbose_name_plural = pgettext_lazy("model plural", "预估数据复制记录")
         ordering = ["id"]
 
     def __str__(self) -> str:

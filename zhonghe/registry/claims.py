@@ -53,17 +53,6 @@ def event_adjustments_t(event: Event) -> tuple[int, int]:
     return int(external_t), int(invalidated_t)
 
 
-def event_external_t(event: Event) -> int:
-    """Σ tonnes of the event's confirmed external cancellations."""
-    confirmed = ExternalCancellation.objects.filter(event=event, status=ExternalStatus.CONFIRMED)
-    return int(confirmed.aggregate(t=Sum("quantity_t"))["t"] or 0)
-
-
-def event_invalidated_t(event: Event) -> int:
-    """Σ retired tonnes of the event that the registry operator invalidated since (they no longer count)."""
-    return int(InvalidationImpact.objects.filter(event=event).aggregate(t=Sum("quantity_t"))["t"] or 0)
-
-
 @dataclass(frozen=True)
 class Claim:
     registry: str

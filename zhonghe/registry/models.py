@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CreditType(models.TextChoices):
@@ -48,6 +49,8 @@ class CreditProject(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "减排项目")
+        verbose_name_plural = pgettext_lazy("model plural", "减排项目")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -74,6 +77,8 @@ class CreditBlock(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "减排量区块")
+        verbose_name_plural = pgettext_lazy("model plural", "减排量区块")
         ordering = ["project", "serial_first"]
         constraints = [
             models.CheckConstraint(condition=Q(serial_first__gte=1), name="block_first_positive"),
@@ -135,6 +140,8 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "挂牌")
+        verbose_name_plural = pgettext_lazy("model plural", "挂牌")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +185,8 @@ class Order(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "订单")
+        verbose_name_plural = pgettext_lazy("model plural", "订单")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity_t__gte=1), name="order_quantity_positive"),
@@ -216,6 +225,8 @@ class Retirement(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "注销记录")
+        verbose_name_plural = pgettext_lazy("model plural", "注销记录")
         ordering = ["at", "id"]
         constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="retirement_quantity_positive")]
 
@@ -252,6 +263,8 @@ class LedgerEntry(models.Model):
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "登记簿分录")
+        verbose_name_plural = pgettext_lazy("model plural", "登记簿分录")
         ordering = ["seq"]
         # No new constraints here: altering the table would drop the append-only triggers on SQLite (the
         # audit checks each entry's quantity against its range).

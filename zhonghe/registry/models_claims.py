@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExternalRegistry(models.TextChoices):
@@ -58,6 +59,8 @@ class ExternalCancellation(models.Model):
     review_note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "外部注销证明")
+        verbose_name_plural = pgettext_lazy("model plural", "外部注销证明")
         ordering = ["recorded_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(serial_first__gte=1), name="external_first_positive"),
@@ -94,6 +97,8 @@ class CreditInvalidation(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "减排量作废")
+        verbose_name_plural = pgettext_lazy("model plural", "减排量作废")
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -120,6 +125,8 @@ class InvalidationImpact(models.Model):
     replaced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "作废影响")
+        verbose_name_plural = pgettext_lazy("model plural", "作废影响")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity_t__gte=1), name="impact_quantity_positive"),

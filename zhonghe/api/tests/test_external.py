@@ -89,3 +89,21 @@ def test_operator_invalidates_over_the_api(api_for, actors):
     assert (response.json()["quantity_t"], response.json()["events_flagged"]) == (5, [])
     assert_envelope(api_for("platform").post(f"/projects/{project.code}/invalidations", body), 409, "not_invalidatable")
     assert CreditInvalidation.objects.count() == 1
+
+
+def test_invalidated_retirements_are_listed_for_the_event(api_for, actors):
+    from zhonghe.registry.services import credits_retire
+
+    event = accounted_event(actors.organiser)
+    project = credit_project(actors)
+    holding(actors, project, 20)
+    [retirement] = credits_retire(
+        actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=5, reason="抵消"
+    )
+    assert api_for("organiser").get(f"/events/{event.code}/invalidation-impacts").json() == []
+    body = {"serial_first": 4, "serial_last": 8, "reason": "项目核证撤销"}
+    response = api_for("platform").post(f"/projects/{project.code}/invalidations", body)
+    assert response.json()["events_flagged"] == [str(event.code)]
+    [impact] = api_for("organiser").get(f"/events/{event.code}/invalidation-impacts").json()
+    assert (impact["retirement"], impact["quantity_t"], impact["certificate_number"]) == (retirement.number, 2, None)
+    assert_envelope(api_for("outsider").get(f"/events/{event.code}/invalidation-impacts"), 404, "not_found")

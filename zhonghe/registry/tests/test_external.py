@@ -201,6 +201,14 @@ def test_a_ccer_only_event_is_certified_end_to_end(actors, events):
     assert ours.status == Status.CERTIFIED and cert.event == ours
     assert ExternalCancellation.objects.get().status == ExternalStatus.CONFIRMED
     assert audit_registry() == []
+    # The signed payload names the cancellation: registry, serial range, tonnes and the proof's digest.
+    offsets = cert.payload["offsets"]
+    assert offsets["external_t"] == 13 and offsets["retirements"] == []
+    [listed] = offsets["external_cancellations"]
+    assert (listed["number"], listed["registry"], listed["credit_type"]) == (x.number, "ccer_national", "CCER")
+    assert (listed["serial_first"], listed["serial_last"], listed["quantity_t"]) == (880001, 880013, 13)
+    assert (listed["reference"], listed["proof_sha256"]) == (x.proof_number, x.proof_sha256)
+    assert listed["cancelled_on"] == x.cancelled_on.isoformat()
 
 
 def test_planted_overlap_is_reported(actors, events):
