@@ -22,7 +22,7 @@ from zhonghe.events.models import (
 )
 from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.lib.text import guard_form_fields
-from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
+from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, typography, unit_text
 
 
 class BootstrapForm(forms.Form):
@@ -148,7 +148,7 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
                     0, (GRID_KEY, f"{factor_label(GRID_KEY)} · {f.value} {unit_text(f.unit)}")
                 )
             continue
-        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {f.source[:48]} ({f.year})"
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(f.source[:48])} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 

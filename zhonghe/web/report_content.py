@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, DataQuality, Phase
 from zhonghe.footprints.report import InventoryReport
-from zhonghe.web.labels import factor_label, method_text, unit_text
+from zhonghe.web.labels import factor_label, method_text, typography, unit_text
 
 KG = Decimal("0.001")
 
@@ -50,7 +50,7 @@ def quality_text(value: str) -> str:
 def source_text(line: dict[str, Any]) -> str:
     """The factor's citation in the report's language (English falls back to the Chinese text)."""
     if chinese():
-        return str(line.get("factor_source", ""))
+        return typography(str(line.get("factor_source", "")))
     return str(line.get("factor_source_en") or line.get("factor_source", ""))
 
 

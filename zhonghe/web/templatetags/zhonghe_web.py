@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
@@ -50,6 +51,20 @@ def rule_name(event) -> str:
     if texts is None:
         return ""
     return texts[1] if (get_language() or "").startswith("en") else texts[0]
+
+
+@register.filter
+def order_status_label(value: str) -> str:
+    return OrderStatus(value).label if value in OrderStatus.values else value
+
+
+@register.filter
+def method_version_label(value: str) -> str:
+    """`zhonghe-method/2` → 核算方法第2版 (the identifier stays in the report's data)."""
+    name, _slash, number = (value or "").partition("/")
+    if name != "zhonghe-method" or not number.isdigit():
+        return value or ""
+    return _("核算方法第%(n)s版") % {"n": number}
 
 
 @register.filter
