@@ -116,14 +116,14 @@ class Bound:
 def stage_block(event: Event, stage: str, release, *, editable: bool, bound: Bound | None = None) -> dict:
     """One tab of activity data: its records and (when the stage is open) the two add forms."""
     bound = bound or Bound()
-    auto_id = f"id_{stage}_%s"
     return {
         "stage": stage,
         "label": Stage(stage).label,
         "records": list(activities_for_event(event, stage)),
         "open": editable and event.status in STAGE_OPEN[Stage(stage)],
-        "qty_form": bound.make(f"qty:{stage}", QuantityActivityForm, release=release, auto_id=auto_id),
-        "travel_form": bound.make(f"travel:{stage}", TravelActivityForm, auto_id=auto_id),
+        # The two add forms share field names (phase, quality…): each gets its own ids.
+        "qty_form": bound.make(f"qty:{stage}", QuantityActivityForm, release=release, auto_id=f"id_{stage}_%s"),
+        "travel_form": bound.make(f"travel:{stage}", TravelActivityForm, auto_id=f"id_{stage}_travel_%s"),
     }
 
 
