@@ -20,6 +20,7 @@ from zhonghe.certificates.selectors import (
     certificates_revoked_for_event,
 )
 from zhonghe.evaluations.offsets import offset_covered_t
+from zhonghe.evaluations.selectors import evaluation_current_for_event
 from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
 from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
@@ -91,7 +92,11 @@ def dashboard_page(actor: Actor) -> dict:
     org = actor.organization
     ctx: dict = {"actor": actor, "roles": actor.roles}
     if Role.ORGANISER in actor.roles:
-        ctx["events"] = with_days_left(event_list_for_actor(actor).filter(organization=org))
+        ctx["events"] = with_days_left(event_list_for_actor(actor).filter(organization=org).select_related("plan"))
+        for e in ctx["events"]:  # what each event still lacks: its next step and why
+            e.next_step = event_next_step(
+                e, getattr(e, "plan", None), inventory_latest(e), evaluation_current_for_event(e)
+            )
     if Role.SELLER in actor.roles:
         ctx["projects"] = [p for p in project_catalogue() if p.seller_id == org.id]
         ctx["holdings"] = holdings_for_org(org)

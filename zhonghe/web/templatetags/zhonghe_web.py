@@ -98,6 +98,16 @@ def status_colour(status: str) -> str:
 
 
 @register.filter
+def per_head_kg(total_kg, participants) -> str:
+    """kg CO2e per participant to 0.1 kg, half up; "" without participants."""
+    try:
+        count = int(participants)
+        return str((Decimal(str(total_kg)) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, TypeError, ValueError, ZeroDivisionError):
+        return ""
+
+
+@register.filter
 def kg_to_t(kg) -> str:
     """kg CO2e (Decimal or string) → tonnes to 0.001 t, half up, as text."""
     try:
