@@ -156,6 +156,12 @@ def line_source(line) -> str:
 
 
 @register.filter
+def line_description(line) -> str:
+    """A footprint line's description; a flight's airports by their Chinese names on Chinese pages."""
+    return report_content.description_text(line)
+
+
+@register.filter
 def line_method(line) -> str:
     """How a travel line's distance was found, in the page's language."""
     return report_content.distance_text(line)
