@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from zhonghe.accounts.models import Organization, User
+from zhonghe.accounts.models import Organization, Role, User
 from zhonghe.lib.errors import PermissionDenied
 
 
@@ -22,7 +22,8 @@ class Actor:
 
     def require(self, role: str) -> None:
         if not self.has(role):
-            raise PermissionDenied(_("当前账号没有执行此操作的角色：%(role)s") % {"role": role})
+            label = Role(role).label if role in Role.values else role  # the role's name, never its code
+            raise PermissionDenied(_("当前账号没有执行此操作的角色：%(role)s") % {"role": label})
 
     @property
     def user_or_none(self) -> User | None:

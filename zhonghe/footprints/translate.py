@@ -28,6 +28,7 @@ from zhonghe.engine.activities import (
 from zhonghe.engine.errors import EngineError
 from zhonghe.engine.footprint import AccountingOptions, Footprint
 from zhonghe.events.models import ActivityRecord, Event, PlaceKind
+from zhonghe.footprints.refusal_text import refusal_sentence
 from zhonghe.lib.errors import ValidationFailed
 
 ENGINE_FIELD = re.compile(r"^[^:]+: ([a-z_]+)\b")
@@ -40,8 +41,10 @@ ENGINE_FIELDS = {
 } | {"mode": "travel_mode"}  # fmt: skip
 
 
-def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
-    """The engine's refusal for people: a translated headline per error code, the engine's detail kept."""
+def engine_refusal(exc: Exception, *, row: str = "", **fields: str) -> ValidationFailed:
+    """The engine's refusal for people: a translated headline per error code and a sentence naming the row
+    (`row`, default "this activity") and the field (footprints/refusal_text.py); no internal ids. The engine's
+    own words stay in fields["detail"]."""
     code = getattr(exc, "code", "invalid_activity")
     headlines = {
         "invalid_activity": _("活动数据无效"),
@@ -59,10 +62,11 @@ def engine_refusal(exc: Exception, **fields: str) -> ValidationFailed:
         ),
     }.get(getattr(exc, "advice", ""), "")
     detail = str(getattr(exc, "message", exc))
-    headline = headlines.get(code, _("无法核算该活动数据"))
+    message = headlines.get(code, _("无法核算该活动数据"))
     if advice:
-        headline = _("%(headline)s：%(advice)s") % {"headline": headline, "advice": advice}
-    message = _("%(headline)s（%(detail)s）") % {"headline": headline, "detail": detail}
+        message = _("%(headline)s：%(advice)s") % {"headline": message, "advice": advice}
+    elif sentence := refusal_sentence(detail, row):
+        message = _("%(headline)s：%(advice)s") % {"headline": message, "advice": sentence}
     # The engine words its refusals "<ref>: <field>: …"; name that field too (API envelopes, form fields).
     named = ENGINE_FIELD.match(detail)
     field = ENGINE_FIELDS.get(named.group(1)) if named else None

@@ -24,7 +24,7 @@ from zhonghe.events.models import (
 from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.lib.text import guard_form_fields
 from zhonghe.registry.serials import SerialError, parse_serial
-from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, unit_text
+from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, typography, unit_text
 
 
 class BootstrapForm(forms.Form):
@@ -154,7 +154,7 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
                 groups.setdefault(category, []).insert(0, (GRID_KEY, str(text)))
             continue
         source = f.source if (get_language() or "zh").startswith("zh") else (f.source_en or f.source)
-        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {source[:48]} ({f.year})"
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(source[:48])} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 

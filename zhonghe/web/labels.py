@@ -101,7 +101,21 @@ def factor_label(key: str) -> str:
 
 
 # The engine is pure and speaks English in its units and distance statements; Chinese pages show them in Chinese.
-UNIT_ZH = {"passenger-km": "人·公里", "vehicle-km": "车·公里", "room-night": "间夜", "meal": "份"}
+UNIT_ZH = {
+    "passenger-km": "人·公里",
+    "vehicle-km": "车·公里",
+    "tonne-km": "吨·公里",
+    "room-night": "间夜",
+    "meal": "份",
+    "copy": "份",
+    "bottle": "瓶",
+    "person": "人",
+    "tonne": "吨",
+}
+# Chinese typography of unit symbols: kgCO2e → kgCO₂e, m3 → m³, Nm3 → Nm³.
+CO2_SYMBOL = re.compile(r"CO2")
+AREA_VOLUME_SYMBOL = re.compile(r"(?<![A-Za-z])(N?m)([23])(?!\d)")
+SUPERSCRIPT = {"2": "²", "3": "³"}
 METHOD_ZH = (
     (re.compile(r"declared ([\d,.]+) km"), r"申报单程 \1 公里"),
     (re.compile(r"great-circle ([\d,.]+) km"), r"大圆距离 \1 公里"),
@@ -122,7 +136,15 @@ def unit_text(unit: str) -> str:
         return unit
     for english, chinese in UNIT_ZH.items():
         unit = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", chinese, unit)
-    return unit
+    return typography(unit)
+
+
+def typography(text: str) -> str:
+    """Unit symbols as Chinese pages write them (CO₂, m³) inside any text, e.g. a factor's citation."""
+    if not text or not _chinese():
+        return text
+    text = CO2_SYMBOL.sub("CO₂", text)
+    return AREA_VOLUME_SYMBOL.sub(lambda m: m.group(1) + SUPERSCRIPT[m.group(2)], text)
 
 
 def method_text(method: str) -> str:

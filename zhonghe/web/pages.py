@@ -20,6 +20,7 @@ from zhonghe.certificates.selectors import (
     certificates_revoked_for_event,
 )
 from zhonghe.evaluations.offsets import offset_covered_t
+from zhonghe.evaluations.selectors import evaluation_current_for_event
 from zhonghe.events.deadlines import days_remaining
 from zhonghe.events.models import Event, Stage, Status
 from zhonghe.events.selectors import activities_for_event, event_get, event_list_for_actor, transitions_for_event
@@ -92,7 +93,11 @@ def dashboard_page(actor: Actor) -> dict:
     org = actor.organization
     ctx: dict = {"actor": actor, "roles": actor.roles}
     if Role.ORGANISER in actor.roles:
-        ctx["events"] = with_days_left(event_list_for_actor(actor).filter(organization=org))
+        ctx["events"] = with_days_left(event_list_for_actor(actor).filter(organization=org).select_related("plan"))
+        for e in ctx["events"]:  # what each event still lacks: its next step and why
+            e.next_step = event_next_step(
+                e, getattr(e, "plan", None), inventory_latest(e), evaluation_current_for_event(e)
+            )
     if Role.SELLER in actor.roles:
         ctx["projects"] = [p for p in project_catalogue() if p.seller_id == org.id]
         ctx["holdings"] = holdings_for_org(org)
@@ -119,14 +124,14 @@ class Bound:
 def stage_block(event: Event, stage: str, release, *, editable: bool, bound: Bound | None = None) -> dict:
     """One tab of activity data: its records and (when the stage is open) the two add forms."""
     bound = bound or Bound()
-    auto_id = f"id_{stage}_%s"
     return {
         "stage": stage,
         "label": Stage(stage).label,
         "records": list(activities_for_event(event, stage)),
         "open": editable and event.status in STAGE_OPEN[Stage(stage)],
-        "qty_form": bound.make(f"qty:{stage}", QuantityActivityForm, release=release, auto_id=auto_id),
-        "travel_form": bound.make(f"travel:{stage}", TravelActivityForm, auto_id=auto_id),
+        # The two add forms share field names (phase, quality…): each gets its own ids.
+        "qty_form": bound.make(f"qty:{stage}", QuantityActivityForm, release=release, auto_id=f"id_{stage}_%s"),
+        "travel_form": bound.make(f"travel:{stage}", TravelActivityForm, auto_id=f"id_{stage}_travel_%s"),
     }
 
 

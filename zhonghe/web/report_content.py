@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.utils import timezone
@@ -15,9 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.data.places import UnknownPlace, airport_place
+from zhonghe.data.places.aliases import airport_names
 from zhonghe.events.models import ActivityCategory, DataQuality, Phase
 from zhonghe.footprints.report import InventoryReport
-from zhonghe.web.labels import factor_label, method_text, unit_text
+from zhonghe.web.labels import factor_label, method_text, typography, unit_text
 
 KG = Decimal("0.001")
 
@@ -50,8 +53,33 @@ def quality_text(value: str) -> str:
 def source_text(line: dict[str, Any]) -> str:
     """The factor's citation in the report's language (English falls back to the Chinese text)."""
     if chinese():
-        return str(line.get("factor_source", ""))
+        return typography(str(line.get("factor_source", "")))
     return str(line.get("factor_source_en") or line.get("factor_source", ""))
+
+
+@cache
+def _airports_zh() -> dict[str, str]:
+    """airportsdata's English airport name → its Chinese name (data/places/airports_zh.csv)."""
+    names = {}
+    for airports in airport_names().values():
+        for airport in airports:
+            try:
+                names[airport_place(airport.iata).name] = airport.name_zh
+            except UnknownPlace:
+                continue
+    return names
+
+
+def description_text(line: dict[str, Any]) -> str:
+    """A line's description; a flight's route (the engine's "<airport> → <airport>") in Chinese on Chinese pages."""
+    text = str(line.get("description", ""))
+    if not chinese() or " → " not in text:
+        return text
+    ends = text.split(" → ")
+    names = _airports_zh()
+    if len(ends) == 2 and all(end in names for end in ends):
+        return f"{names[ends[0]]} → {names[ends[1]]}"
+    return text
 
 
 def distance_text(line: dict[str, Any]) -> str:
@@ -159,7 +187,7 @@ def report_tables(report: InventoryReport) -> ReportTables:
         [
             category_text(line["category"]),
             phase_text(line.get("phase", Phase.HOLDING)),
-            " · ".join(t for t in (str(line.get("description", "")), distance_text(line), evidence_text(line)) if t),
+            " · ".join(t for t in (description_text(line), distance_text(line), evidence_text(line)) if t),
             Decimal(line["quantity"]),
             unit_text(line["unit"]),
             factor_label(line["factor_key"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -165,11 +166,18 @@ def test_engine_refusals_speak_the_users_language_and_keep_the_detail(
     from django.utils import translation
 
     error = refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
-    assert error.message.startswith(zh_headline + "（")
-    assert error.fields["detail"] and error.fields["detail"] in error.message
+    assert error.message.startswith(zh_headline)
+    # The engine's words stay in the detail (for API clients), never in the sentence a page shows.
+    assert error.fields["detail"] and error.fields["detail"] not in error.message
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-|[a-z]{4,}", error.message), error.message
     with translation.override("en"):
         error = refused(ValidationFailed, code, activity_add, **_electricity(actors, draft, **overrides))
     assert error.message.startswith(en_headline)
+
+
+def test_an_engine_refusal_names_the_row_and_the_field_in_chinese(actors, draft):
+    error = refused(ValidationFailed, "invalid_activity", activity_add, **_electricity(actors, draft, quantity="1e13"))
+    assert "本条活动数据的“数量”" in error.message and "超过合理上限" in error.message
 
 
 def test_activity_add_accepts_the_ceiling_itself(actors, draft):

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
@@ -53,6 +54,20 @@ def rule_name(event) -> str:
 
 
 @register.filter
+def order_status_label(value: str) -> str:
+    return OrderStatus(value).label if value in OrderStatus.values else value
+
+
+@register.filter
+def method_version_label(value: str) -> str:
+    """`zhonghe-method/2` → 核算方法第2版 (the identifier stays in the report's data)."""
+    name, _slash, number = (value or "").partition("/")
+    if name != "zhonghe-method" or not number.isdigit():
+        return value or ""
+    return _("核算方法第%(n)s版") % {"n": number}
+
+
+@register.filter
 def origin_label(tag: str) -> str:
     return Origin(tag).label if tag in Origin.values else tag
 
@@ -80,6 +95,16 @@ def action_label(action: str) -> str:
 @register.filter
 def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status, "secondary")
+
+
+@register.filter
+def per_head_kg(total_kg, participants) -> str:
+    """kg CO2e per participant to 0.1 kg, half up; "" without participants."""
+    try:
+        count = int(participants)
+        return str((Decimal(str(total_kg)) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, TypeError, ValueError, ZeroDivisionError):
+        return ""
 
 
 @register.filter
@@ -128,6 +153,12 @@ def method_text_filter(method: str) -> str:
 def line_source(line) -> str:
     """A footprint line's factor citation: Chinese on Chinese pages, English (when the release has it) else."""
     return report_content.source_text(line)
+
+
+@register.filter
+def line_description(line) -> str:
+    """A footprint line's description; a flight's airports by their Chinese names on Chinese pages."""
+    return report_content.description_text(line)
 
 
 @register.filter

@@ -94,3 +94,29 @@ def test_the_bureau_sees_no_next_step_buttons(actors, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="next-step"' not in html and "action-freeze_inventory" not in html
+
+
+def test_the_dashboard_shows_each_events_stage_deadline_and_what_is_missing(actors, client):
+    from zhonghe.footprints.tests.builders import accounted_event, planned_event
+
+    planned = planned_event(actors.organiser, name="计划中的活动")
+    accounted, inventory = accounted_event(actors.organiser, name="已核算的活动")
+    client.force_login(actors.users.organiser)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    rows = dict(re.findall(r'data-testid="event-link">([^<]+)</a>(.*?)</tr>', html, re.S))
+    assert "冻结核算结果" in rows[planned.name] and "计划书已发布" in rows[planned.name]
+    assert f"还需注销 {inventory.required_offset_t} 吨" in rows[accounted.name]
+    assert accounted.deadline.isoformat() in rows[accounted.name] and 'data-testid="days-left"' in rows[accounted.name]
+
+
+def test_the_inventory_shows_the_per_participant_figure(actors, client):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from zhonghe.footprints.tests.builders import accounted_event
+
+    event, inventory = accounted_event(actors.organiser)
+    client.force_login(actors.users.organiser)
+    html = client.get(reverse("web:event_detail", kwargs={"code": event.code})).content.decode()
+    per_head = (inventory.total_kg_co2e / event.expected_participants).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert f'data-testid="inventory-per-participant">{per_head}<' in html
+    assert 'data-testid="chart-by-source"' in html and 'data-testid="chart-by-phase"' in html

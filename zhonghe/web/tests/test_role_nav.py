@@ -57,3 +57,11 @@ def test_bureau_dashboard_offers_no_new_event_button(client, actors):
     assert reverse("web:event_new") not in html
     assert client.post(reverse("web:event_new"), {"name": "x"}).status_code == 403
     assert not Event.objects.exists()
+
+
+def test_a_role_refusal_names_the_role_in_words(actors):
+    from zhonghe.lib.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied) as refused:
+        actors.bureau.require("organiser")
+    assert "活动组织方" in refused.value.message and "organiser" not in refused.value.message
