@@ -32,6 +32,7 @@ def _fast_hasher_and_key(request, tmp_path_factory):
     settings.ZHONGHE_API_RATE = "100000/min"
     settings.ZHONGHE_PUBLIC_RATE = "100000/min"
     settings.AXES_ENABLED = False
+    settings.ZHONGHE_PERIODIC_COMMANDS = {}  # no periodic jobs (audit_seal) unless a test sets them
 
 
 def _org(name, kind, level, prefix_div, orgcode, district="500103"):

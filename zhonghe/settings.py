@@ -284,10 +284,13 @@ ZHONGHE_FOOTPRINT_RATE = os.environ.get("ZHONGHE_FOOTPRINT_RATE", "60/m")
 ZHONGHE_JOB_LOCK_TIMEOUT_S = env_int("ZHONGHE_JOB_LOCK_TIMEOUT_S", 600)
 ZHONGHE_JOB_MAX_ATTEMPTS = env_int("ZHONGHE_JOB_MAX_ATTEMPTS", 3)
 # Periodic management commands run by the run_jobs workers: "name:every_s,name:every_s" → {name: every_s}.
-# Each period runs once however many workers there are (one job per period slot).
+# Each period runs once however many workers there are (one job per period slot). Unset: audit_seal every 5 s
+# (the audit log's pending entries are chained within seconds of their commit; docs/audit.md).
 ZHONGHE_PERIODIC_COMMANDS: dict[str, int] = {
     name.strip(): int(every_s)
-    for name, _, every_s in (item.partition(":") for item in os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "").split(","))
+    for name, _, every_s in (
+        item.partition(":") for item in os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5").split(",")
+    )
     if name.strip() and every_s.strip()
 }
 
