@@ -53,7 +53,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["object_type", "object_code"], name="audit_object_idx"),
+            # the object filter, and its newest entry by id (audit_append's per-object before digest)
+            models.Index(fields=["object_type", "object_code", "id"], name="audit_object_id_idx"),
             models.Index(fields=["actor_user_id"], name="audit_actor_user_idx"),
             models.Index(fields=["at"], name="audit_at_idx"),
         ]

@@ -82,8 +82,8 @@ def _locked_head() -> AuditHead:
 
 def _logged_after_digest(kind: str, code: str) -> str:
     # id order: a later write to the same object (which waited for the object's row lock) has a higher id
-    last = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-id").first()
-    return last.after_digest if last else ""
+    entries = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-id")
+    return entries.values_list("after_digest", flat=True).first() or ""
 
 
 def audit_append(

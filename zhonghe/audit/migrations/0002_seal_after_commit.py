@@ -86,6 +86,12 @@ class Migration(migrations.Migration):
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterModelOptions(name="auditentry", options={"ordering": ["id"]}),
+        # an object's newest entry by id, for audit_append's per-object before digest, without a sort
+        migrations.RemoveIndex(model_name="auditentry", name="audit_object_idx"),
+        migrations.AddIndex(
+            model_name="auditentry",
+            index=models.Index(fields=["object_type", "object_code", "id"], name="audit_object_id_idx"),
+        ),
         migrations.RunPython(fill_content_hashes, refuse_unless_all_legacy),
         migrations.RunPython(*SEAL_GUARD),
     ]
