@@ -70,7 +70,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # first append ever (or after a test flush); a racing creator wins, we re-read its row
+    if head is None:  # first seal ever (or after a test flush); a racing creator wins, we re-read its row
         try:
             with transaction.atomic():
                 AuditHead.objects.create(pk=1)
@@ -81,7 +81,7 @@ def _locked_head() -> AuditHead:
 
 
 def _logged_after_digest(kind: str, code: str) -> str:
-    # id order: a later write to the same object (which waited for the object's row lock) has a higher id
+    # id order, sealed or not: a service that locks the object appends after its previous writer committed
     entries = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-id")
     return entries.values_list("after_digest", flat=True).first() or ""
 
