@@ -292,8 +292,10 @@ ZHONGHE_FOOTPRINT_RATE = os.environ.get("ZHONGHE_FOOTPRINT_RATE", "60/m")
 ZHONGHE_JOB_LOCK_TIMEOUT_S = env_int("ZHONGHE_JOB_LOCK_TIMEOUT_S", 600)
 ZHONGHE_JOB_MAX_ATTEMPTS = env_int("ZHONGHE_JOB_MAX_ATTEMPTS", 3)
 # Periodic management commands run by the run_jobs workers: "name:every_s,name:every_s" → {name: every_s}.
-# Each period runs once however many workers there are (one job per period slot).
-_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "check_deadlines:3600")  # deadline reminders hourly
+# Each period runs once however many workers there are (one job per period slot). Unset: the audit log sealed
+# every 5 s (pending entries are chained within seconds of their commit; docs/audit.md) and the deadline
+# reminders hourly.
+_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5,check_deadlines:3600")
 ZHONGHE_PERIODIC_COMMANDS: dict[str, int] = {
     name.strip(): int(every_s)
     for name, _, every_s in (item.partition(":") for item in _PERIODIC.split(","))

@@ -26,7 +26,9 @@ class AuditQuery(Schema):
 
 
 class AuditEntryOut(Schema):
-    sequence: int
+    id: int = Field(description="the entry's id (append order); names a pending entry")
+    sealed: bool = Field(description="false: pending (待封存), not chained yet; sequence, prev_hash, entry_hash null")
+    sequence: int | None
     at: datetime
     actor_label: str
     actor_user_id: int | None
@@ -38,8 +40,9 @@ class AuditEntryOut(Schema):
     before_digest: str
     after_digest: str
     changes: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
+    content_hash: str
+    prev_hash: str | None
+    entry_hash: str | None
 
 
 class AuditPageOut(Schema):

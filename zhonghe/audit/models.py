@@ -1,24 +1,28 @@
 """The audit log: one hash-chained, append-only table every writing service appends to.
 
-AuditHead is one row (pk 1) holding the last sequence and hash; appends lock it (select_for_update) inside
-the caller's transaction, so concurrent writers form one linear chain. It also lets audit_verify notice a
-truncated tail, which a chain alone cannot.
+Seal after commit: an append inserts the entry's content and content_hash in the caller's transaction, with
+no shared lock; sequence, prev_hash and entry_hash stay NULL (pending) until audit_seal chains the committed
+entries. AuditHead is one row (pk 1) holding the last sealed sequence and hash; the sealer locks it, so one
+sealer runs at a time and the chain stays linear. It also lets audit_verify notice a truncated tail, which a
+chain alone cannot. The only update an entry accepts is that one-time sealing (the model and a trigger).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 
-from zhonghe.audit.digest import GENESIS
+from zhonghe.audit.digest import CONTENT_FIELDS, GENESIS, at_text, content_hash_of
+
+SEAL_FIELDS = ("sequence", "prev_hash", "entry_hash")
 
 
 class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default=GENESIS)
+    # Entries up to this sequence were chained at append (digest.chain_hash, before migration 0002).
+    legacy_sequence = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_single_row")]
@@ -28,7 +32,7 @@ class AuditHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    sequence = models.PositiveBigIntegerField(unique=True)
+    sequence = models.PositiveBigIntegerField(unique=True, null=True, blank=True)  # NULL: pending (not sealed)
     at = models.DateTimeField()
     # "user", "api_key", "system" or "command:<name>"; user and organisation are ids, never names.
     actor_label = models.CharField(max_length=80)
@@ -41,34 +45,52 @@ class AuditEntry(models.Model):
     before_digest = models.CharField(max_length=64, blank=True)  # "" when the object is new
     after_digest = models.CharField(max_length=64, blank=True)  # "" when the object was deleted
     changes = models.JSONField(default=dict, blank=True)  # small, with no personal data (see snapshot.py)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64)  # digest of the content fields, set at append
+    # NULL until audit_seal sets them, once, together with sequence (unique among the sealed rows).
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
-        ordering = ["sequence"]
+        ordering = ["id"]
         indexes = [
-            models.Index(fields=["object_type", "object_code"], name="audit_object_idx"),
+            # the object filter, and its newest entry by id (audit_append's per-object before digest)
+            models.Index(fields=["object_type", "object_code", "id"], name="audit_object_id_idx"),
             models.Index(fields=["actor_user_id"], name="audit_actor_user_idx"),
             models.Index(fields=["at"], name="audit_at_idx"),
         ]
         constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_sequence_positive")]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_code}"
+        where = f"#{self.sequence}" if self.sequence is not None else f"pending id {self.pk}"
+        return f"{where} {self.action} {self.object_type}:{self.object_code}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit entries are append-only")
-        super().save(*args, **kwargs)
+        """Insert; or, once, fill the seal columns of a pending entry (every other column as stored)."""
+        if self.pk is None:
+            return super().save(*args, **kwargs)
+        stored = AuditEntry.objects.filter(pk=self.pk).values(*CONTENT_FIELDS, "content_hash", *SEAL_FIELDS).first()
+        mine = {f: getattr(self, f) for f in (*CONTENT_FIELDS, "content_hash")}
+        sealing = (
+            stored is not None
+            and all(stored[f] is None for f in SEAL_FIELDS)
+            and all(getattr(self, f) is not None for f in SEAL_FIELDS)
+            and all(stored[f] == mine[f] for f in mine)
+        )
+        if not sealing:
+            raise ValueError("Audit entries are append-only (only a pending entry's seal may be set, once)")
+        super().save(update_fields=SEAL_FIELDS)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only")
 
-    def body(self) -> dict:
-        """The hashed fields, in their canonical (JSON) form."""
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
+
+    def content(self) -> dict:
+        """The content fields (digest.CONTENT_FIELDS), in their canonical (JSON) form."""
         return {
-            "sequence": self.sequence,
-            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "at": at_text(self.at),
             "actor_label": self.actor_label,
             "actor_user_id": self.actor_user_id,
             "actor_org_code": self.actor_org_code,
@@ -80,3 +102,10 @@ class AuditEntry(models.Model):
             "after_digest": self.after_digest,
             "changes": self.changes,
         }
+
+    def compute_content_hash(self) -> str:
+        return content_hash_of(self.content())
+
+    def body(self) -> dict:
+        """The first format's hashed fields (digest.chain_hash): the content and the sequence."""
+        return {"sequence": self.sequence, **self.content()}

@@ -6,14 +6,18 @@ import re
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from zhonghe.accounts.models import Organization, Role, User
 from zhonghe.audit.models import AuditEntry
 from zhonghe.lib.errors import ValidationFailed
 
-SORTS = {"-at": ("-sequence",), "at": ("sequence",)}  # sequence order is time order (appends are serialised)
+# Chain (seal) order, the pending entries (sequence NULL, not yet sealed) after the sealed ones in id order.
+SORTS = {
+    "-at": (F("sequence").desc(nulls_first=True), "-id"),
+    "at": (F("sequence").asc(nulls_last=True), "id"),
+}
 LABEL_RE = re.compile(r"^[a-z_]+(:[a-z0-9_-]+)?$")
 
 

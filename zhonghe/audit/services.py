@@ -1,9 +1,14 @@
-"""audit_append: the one writer of the audit log, called by every writing service inside its transaction.
+"""audit_append and audit_seal: the writers of the audit log ("seal after commit").
 
-Design: the head row (AuditHead pk 1) is locked with select_for_update, the entry takes sequence head+1 and
-prev_hash = head's hash, then the head moves on. The lock is held until the caller's transaction ends, so
-appends from concurrent transactions queue up and the chain stays linear; a rolled-back service rolls its
-entry back with it (nothing is logged that did not happen). SQLite serialises writers already.
+audit_append runs inside every writing service's transaction and takes no shared lock: it inserts the
+entry's content and content_hash, with sequence / prev_hash / entry_hash NULL (pending). A rolled-back service
+rolls its entry back with it (nothing is logged that did not happen), and concurrent services never wait for
+each other on the log.
+audit_seal runs in its own short transaction (the worker's periodic command, `manage.py audit_seal`, and the
+start of `audit_verify`): it locks the head row (one sealer at a time), takes every committed pending entry
+in id order, gives each the next sequence and entry_hash = seal_hash(prev_hash, sequence, content_hash), and
+moves the head. An entry that commits after a higher id was sealed is sealed by the next pass: the chain's
+order is seal order, not id order.
 
 Call patterns (one or two lines in a service; see docs/audit.md):
     audit_append(actor=actor, action="event.create", target=event)                      # new object
@@ -24,7 +29,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from zhonghe.audit.digest import chain_hash, digest_of
+from zhonghe.audit.digest import digest_of, seal_hash
 from zhonghe.audit.models import AuditEntry, AuditHead
 from zhonghe.audit.snapshot import audit_snapshot, changes_between, object_code, object_type
 
@@ -65,7 +70,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # first append ever (or after a test flush); a racing creator wins, we re-read its row
+    if head is None:  # first seal ever (or after a test flush); a racing creator wins, we re-read its row
         try:
             with transaction.atomic():
                 AuditHead.objects.create(pk=1)
@@ -76,8 +81,9 @@ def _locked_head() -> AuditHead:
 
 
 def _logged_after_digest(kind: str, code: str) -> str:
-    last = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-sequence").first()
-    return last.after_digest if last else ""
+    # id order, sealed or not: a service that locks the object appends after its previous writer committed
+    entries = AuditEntry.objects.filter(object_type=kind, object_code=code).order_by("-id")
+    return entries.values_list("after_digest", flat=True).first() or ""
 
 
 def audit_append(
@@ -89,7 +95,7 @@ def audit_append(
     deleted: bool = False,
     fields: Sequence[str] | None = None,
 ) -> AuditEntry:
-    """Append one entry for `action` on `target` in the caller's transaction; return it.
+    """Append one (pending) entry for `action` on `target` in the caller's transaction; return it.
 
     actor: an accounts Actor, a User, a label ("system", "command:…") or None (the audit_acting_as label).
     before: audit_snapshot(target) taken before the change; deleted: call before deleting, after is empty.
@@ -119,12 +125,63 @@ def audit_append(
         "after_digest": digest_of(after) if after is not None else "",
         "changes": changes_between(target, before, after),
     }
-    head = _locked_head()
-    entry = AuditEntry(sequence=head.sequence + 1, at=timezone.now(), prev_hash=head.entry_hash, **body)
-    entry.entry_hash = chain_hash(entry.prev_hash, entry.body())
+    entry = AuditEntry(at=timezone.now(), **body)
+    entry.content_hash = entry.compute_content_hash()
     entry.save()
-    AuditHead.objects.filter(pk=1).update(sequence=entry.sequence, entry_hash=entry.entry_hash)
     return entry
+
+
+SEAL_BATCH = 2000
+
+
+@transaction.atomic
+def audit_seal(*, limit: int = SEAL_BATCH) -> int:
+    """Seal up to `limit` committed pending entries (id order) after the head; return how many.
+
+    Locks the head row for this short transaction, so a second sealer waits and then sees these entries
+    sealed (READ COMMITTED: each statement sees what committed before it). Entries still uncommitted are
+    invisible here and sealed by a later pass.
+    """
+    head = _locked_head()
+    pending = list(
+        AuditEntry.objects.filter(sequence__isnull=True).order_by("id").values_list("id", "content_hash")[:limit]
+    )
+    sequence, prev_hash = head.sequence, head.entry_hash
+    seals = []
+    for pk, content_hash in pending:
+        sequence += 1
+        entry_hash = seal_hash(prev_hash, sequence, content_hash)
+        seals.append((sequence, prev_hash, entry_hash, pk))
+        prev_hash = entry_hash
+    if seals:
+        _write_seals(seals)
+        AuditHead.objects.filter(pk=1).update(sequence=sequence, entry_hash=prev_hash)
+    return len(seals)
+
+
+def _write_seals(seals: list[tuple[int, str, str, int]]) -> None:
+    """One UPDATE per entry, sent as a batch (psycopg pipelines executemany): linear in the batch, unlike
+    bulk_update's CASE expressions. Only pending rows match; the trigger allows nothing else anyway."""
+    quote = transaction.get_connection().ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('entry_hash')} = %s "
+        f"WHERE {quote('id')} = %s AND {quote('sequence')} IS NULL"
+    )
+    with transaction.get_connection().cursor() as cursor:
+        cursor.executemany(sql, seals)
+        if cursor.rowcount not in (-1, len(seals)):  # a row sealed twice would break the chain: refuse
+            raise RuntimeError(f"audit_seal: {cursor.rowcount} of {len(seals)} entries updated")
+
+
+def audit_seal_all(*, batch: int = SEAL_BATCH) -> int:
+    """Seal every committed pending entry, `batch` per transaction; return how many."""
+    total = 0
+    while (count := audit_seal(limit=batch)) > 0:
+        total += count
+        if count < batch:
+            break
+    return total
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from django.test import Client
 
 from zhonghe.api.tests.support import Api, assert_envelope, make_key
 from zhonghe.audit.models import AuditEntry
+from zhonghe.audit.services import audit_seal_all
 from zhonghe.footprints.tests.builders import make_event
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,15 @@ def test_bureau_filters_by_object(api, actors):
         str(event.code),
     )
     assert item["actor_user_id"] == actors.users.organiser.pk
-    assert item["entry_hash"] == AuditEntry.objects.get(sequence=item["sequence"]).entry_hash
+    stored = AuditEntry.objects.get(pk=item["id"])
+    assert (item["sealed"], item["sequence"], item["entry_hash"]) == (False, None, None)  # pending until sealed
+    assert item["content_hash"] == stored.content_hash
     typed = api("bureau").get(f"/audit?object=events.event:{event.code}").json()
-    assert [i["sequence"] for i in typed["items"]] == [item["sequence"]]
+    assert [i["id"] for i in typed["items"]] == [item["id"]]
+    audit_seal_all()
+    (sealed,) = api("bureau").get(f"/audit?object={event.code}").json()["items"]
+    stored = AuditEntry.objects.get(pk=item["id"])
+    assert (sealed["sealed"], sealed["sequence"], sealed["entry_hash"]) == (True, stored.sequence, stored.entry_hash)
 
 
 def test_bureau_filters_by_actor_user_and_organisation(api, actors):
@@ -51,6 +58,7 @@ def test_bureau_filters_by_actor_user_and_organisation(api, actors):
 
 def test_pagination_and_sort(api, actors):
     bureau = api("bureau")  # making the key appends an entry too
+    audit_seal_all()
     total = AuditEntry.objects.count()
     newest = bureau.get("/audit?limit=3").json()
     oldest = bureau.get("/audit?limit=3&sort=at").json()
@@ -59,6 +67,22 @@ def test_pagination_and_sort(api, actors):
     assert [i["sequence"] for i in newest["items"]] == [total, total - 1, total - 2]
     assert [i["sequence"] for i in oldest["items"]] == [1, 2, 3]
     assert [i["sequence"] for i in second["items"]] == [4, 5, 6]
+
+
+def test_pending_entries_come_after_the_sealed_chain(api, actors):
+    bureau = api("bureau")
+    audit_seal_all()
+    sealed_count = AuditEntry.objects.count()
+    make_event(actors.organiser)
+    make_event(actors.organiser)
+    pending_ids = list(AuditEntry.objects.filter(sequence__isnull=True).order_by("id").values_list("id", flat=True))
+    assert len(pending_ids) == 2
+    newest = bureau.get("/audit?limit=3").json()["items"]
+    assert [(i["id"], i["sealed"]) for i in newest[:2]] == [(pending_ids[1], False), (pending_ids[0], False)]
+    assert newest[2]["sequence"] == sealed_count
+    oldest = bureau.get(f"/audit?sort=at&offset={sealed_count - 1}").json()["items"]
+    assert [i["sequence"] for i in oldest] == [sealed_count, None, None]
+    assert [i["id"] for i in oldest[1:]] == pending_ids
 
 
 @pytest.mark.parametrize("who", ["organiser", "seller", "verifier", "outsider"])

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from zhonghe.audit.models import AuditEntry
+from zhonghe.audit.services import audit_seal_all
 from zhonghe.footprints.tests.builders import make_event
 from zhonghe.supervision import views_audit
 
@@ -21,13 +22,28 @@ def _client(actors, who: str) -> Client:
 
 def test_bureau_sees_entries_newest_first_with_chinese_labels(actors):
     event = make_event(actors.organiser)
+    audit_seal_all()
     page = _client(actors, "bureau").get(URL)
     assert page.status_code == 200
     html = page.content.decode()
     assert "活动 · 创建" in html and "重庆市测试局" in html
+    assert 'data-testid="audit-pending"' not in html
     rows = page.context["rows"]
     assert rows[0].sequence == AuditEntry.objects.count()
     assert rows[0].object_code == str(event.code)
+
+
+def test_pending_entries_are_shown_first_as_pending(actors):
+    audit_seal_all()
+    event = make_event(actors.organiser)
+    page = _client(actors, "bureau").get(URL)
+    rows = page.context["rows"]
+    assert (rows[0].object_code, rows[0].sequence) == (str(event.code), None)
+    assert rows[1].sequence == AuditEntry.objects.filter(sequence__isnull=False).count()
+    html = page.content.decode()
+    assert html.count('data-testid="audit-pending"') == 1 and "待封存" in html
+    audit_seal_all()
+    assert 'data-testid="audit-pending"' not in _client(actors, "bureau").get(URL).content.decode()
 
 
 def test_filter_by_object_and_by_actor(actors):
@@ -45,6 +61,7 @@ def test_filter_by_object_and_by_actor(actors):
 def test_paginated_and_sortable(actors, monkeypatch):
     monkeypatch.setattr(views_audit, "PER_PAGE", 5)
     client = _client(actors, "bureau")
+    audit_seal_all()
     total = AuditEntry.objects.count()
     first = client.get(URL, {"sort": "at"})
     assert [r.sequence for r in first.context["rows"]] == [1, 2, 3, 4, 5]
