@@ -160,7 +160,7 @@ def basket_order(*, actor: Actor, event_code: object, lines: object, idempotency
         ordered = sorted(chosen.items(), key=lambda kv: ids.get(_as_uuid(kv[0]), 0))
         list(
             Listing.objects.select_for_update(of=("self",)).filter(id__in=ids.values()).order_by("id")
-        )  # audit head last
+        )  # every listing locked up front, in id order (docs/architecture.md lock order)
         return [
             order_create(actor=actor, listing_code=code, quantity_t=quantity, event_code=event.code)
             for code, quantity in ordered

@@ -15,7 +15,7 @@ writers can only queue, never deadlock):
 5. the project's active blocks, in serial order;
 6. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
    ledger appends, keeping the chain linear).
-7. the audit head (audit_append), always last: a service appends after taking its own locks.
+7. (audit_append takes no lock: entries are chained after commit by audit_seal, docs/audit.md.)
 
 Every select_for_update() that joins related rows names its own table with `of=("self",)`: without it
 PostgreSQL also locks every joined row (FOR UPDATE over a join), e.g. the buyer organisation of an order,
@@ -255,7 +255,7 @@ def order_create(
         raise Conflict(_("重复提交"), code="duplicate_submission") from exc
     if listing:
         listings.reserve(listing, quantity_t)
-    audit_append(actor=actor, action="order.create", target=order)  # last: the audit head is the last lock taken
+    audit_append(actor=actor, action="order.create", target=order)
     return order
 
 
@@ -474,6 +474,6 @@ def _retire(
             reference=f"retirement:{retirement.number}",
         )
         retirements.append(retirement)
-    for retirement in retirements:  # after the loop's locks: the audit head is the last lock taken
+    for retirement in retirements:
         audit_append(actor=actor, action="credits.retire", target=retirement)
     return retirements
