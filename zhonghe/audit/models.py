@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from zhonghe.audit.digest import CONTENT_FIELDS, GENESIS, at_text, content_hash_of
 
@@ -25,6 +26,8 @@ class AuditHead(models.Model):
     legacy_sequence = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "审计日志链头")
+        verbose_name_plural = pgettext_lazy("model plural", "审计日志链头")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_single_row")]
 
     def __str__(self) -> str:
@@ -51,6 +54,8 @@ class AuditEntry(models.Model):
     entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "审计日志条目")
+        verbose_name_plural = pgettext_lazy("model plural", "审计日志条目")
         ordering = ["id"]
         indexes = [
             # the object filter, and its newest entry by id (audit_append's per-object before digest)
