@@ -291,11 +291,13 @@ ZHONGHE_FOOTPRINT_RATE = os.environ.get("ZHONGHE_FOOTPRINT_RATE", "60/m")
 # Background jobs (zhonghe.jobs): a running job whose worker has not reported for this long is taken back.
 ZHONGHE_JOB_LOCK_TIMEOUT_S = env_int("ZHONGHE_JOB_LOCK_TIMEOUT_S", 600)
 ZHONGHE_JOB_MAX_ATTEMPTS = env_int("ZHONGHE_JOB_MAX_ATTEMPTS", 3)
+# Finished periodic-command jobs are deleted after this many days (manage.py prune_jobs).
+ZHONGHE_JOB_KEEP_DAYS = env_int("ZHONGHE_JOB_KEEP_DAYS", 7)
 # Periodic management commands run by the run_jobs workers: "name:every_s,name:every_s" → {name: every_s}.
 # Each period runs once however many workers there are (one job per period slot). Unset: the audit log sealed
-# every 5 s (pending entries are chained within seconds of their commit; docs/audit.md) and the deadline
-# reminders hourly.
-_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5,check_deadlines:3600")
+# every 5 s (pending entries are chained within seconds of their commit; docs/audit.md), the deadline
+# reminders hourly and old periodic jobs pruned hourly.
+_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5,check_deadlines:3600,prune_jobs:3600")
 ZHONGHE_PERIODIC_COMMANDS: dict[str, int] = {
     name.strip(): int(every_s)
     for name, _, every_s in (item.partition(":") for item in _PERIODIC.split(","))

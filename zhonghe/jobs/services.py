@@ -174,3 +174,19 @@ def job_recover_stale(*, now: datetime | None = None, timeout_s: int | None = No
     )
     requeued = stale.filter(attempts__lt=F("max_attempts")).update(status=JobStatus.QUEUED, run_after=now, **cleared)
     return exhausted + requeued
+
+
+@transaction.atomic
+def jobs_prune(*, keep_days: int | None = None, now: datetime | None = None) -> int:
+    """Delete the finished jobs of periodic commands older than `keep_days` (ZHONGHE_JOB_KEEP_DAYS, default 7);
+    returns how many. Their period slots are past, so nothing queues them again; a seal every 5 s would otherwise
+    add 17,280 rows a day. Failed ones and every other kind of job (imports, …) stay as history."""
+    now = now or timezone.now()
+    days = settings.ZHONGHE_JOB_KEEP_DAYS if keep_days is None else keep_days
+    if days < 0:
+        raise ValidationFailed(_("保留天数不能为负数"), code="invalid_keep_days", fields={"keep_days": days})
+    old = Job.objects.filter(
+        dedupe_key__startswith="periodic:", status=JobStatus.DONE, finished_at__lt=now - timedelta(days=days)
+    )
+    deleted, _by_model = old.delete()
+    return deleted

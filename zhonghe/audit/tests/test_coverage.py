@@ -52,6 +52,7 @@ SERVICES: dict[str, object] = {
     "zhonghe.jobs.services.job_finish": JOBS,
     "zhonghe.jobs.services.job_fail": JOBS,
     "zhonghe.jobs.services.job_recover_stale": JOBS,
+    "zhonghe.jobs.services.jobs_prune": JOBS,
     "zhonghe.events.services.event_create": {"event.create"},
     "zhonghe.events.services.event_update": {"event.update"},
     "zhonghe.events.services.event_submit": {"event.submit"},
