@@ -6,9 +6,10 @@ import re
 import uuid
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhonghe.data.districts import district_choices
+from zhonghe.data.districts import all_districts
 from zhonghe.events.models import (
     ActivityCategory,
     Cabin,
@@ -110,7 +111,9 @@ class EventForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue_district"].choices = [("", _("请选择区县"))] + district_choices()
+        english = (get_language() or "").startswith("en")  # district names in the page's language
+        districts = [(d.adcode, d.name_en if english else d.name_zh) for d in all_districts()]
+        self.fields["venue_district"].choices = [("", _("请选择区县"))] + districts
 
     def clean(self):
         data = super().clean()
