@@ -133,6 +133,7 @@ class PlanForm(BootstrapForm):
     offset_plan = forms.CharField(label=_("抵消计划"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+SOURCE_CHARS = 48  # of a factor's citation in a drop-down option; the full citation is in the lines table
 GRID_TABLE = re.compile(r"^electricity\.grid_(p\d\d|national|region_\w+)$")
 VENUE_GRID = "electricity.grid_p50"  # the platform's venues are in Chongqing (adcode 50)
 
@@ -151,7 +152,8 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
                     0, (GRID_KEY, f"{factor_label(GRID_KEY)} · {f.value} {unit_text(f.unit)}")
                 )
             continue
-        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(f.source[:48])} ({f.year})"
+        source = f.source if len(f.source) <= SOURCE_CHARS else f.source[: SOURCE_CHARS - 1] + "…"  # visibly cut
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(source)} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 
