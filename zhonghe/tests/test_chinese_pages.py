@@ -59,6 +59,14 @@ def latin_words(text: str) -> list[str]:
     return found
 
 
+ENGLISH_PUNCTUATION = re.compile(r"[\u4e00-\u9fff）][.,;:!?](?=\s|$|[\u4e00-\u9fff])")
+
+
+def english_punctuation(text: str) -> list[str]:
+    """A Chinese sentence ended or split by an English full stop, comma, colon…: "已核对." """
+    return [m.group(0) for m in ENGLISH_PUNCTUATION.finditer(text)]
+
+
 def crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
     """Follow every offered link from `starts`; {url: Latin words found} for the pages with findings."""
     seen_paths: set[str] = set()
@@ -74,7 +82,7 @@ def crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
             continue
         html = response.content.decode()
         assert 'lang="zh-hans"' in html, url
-        if words := latin_words(visible_text(html)):
+        if words := latin_words(visible_text(html)) + english_punctuation(visible_text(html)):
             findings[url] = sorted(set(words))
         queue.extend(unescape(h) for h in HREF.findall(html))
     return findings
@@ -90,6 +98,7 @@ def test_latin_words_are_found_and_codes_are_not():
     assert latin_words("判定规则 cq-agency-meeting，角色：organiser") == ["cq-agency-meeting", "organiser"]
     assert latin_words("证书 ZH-2026-000001 · 91500101MA5J6K7L · 12.5 tCO₂e · 0.5703 kgCO₂e/kWh · CKG") == []
     assert latin_words("MEE/NBS 2023年电力因子, table ③ provincial") == ["table", "provincial"]
+    assert english_punctuation("活动已撤回. 请重新申请：签名: 1.5 吨") == ["回.", "名:"]
 
 
 @pytest.mark.parametrize("username", ["", "organiser", "seller", "seller2", "bureau", "verifier", "admin"])

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhonghe.data.districts import district_choices
+from zhonghe.data.districts import all_districts
 from zhonghe.events.models import (
     ActivityCategory,
     Cabin,
@@ -112,7 +112,9 @@ class EventForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue_district"].choices = [("", _("请选择区县"))] + district_choices()
+        english = (get_language() or "").startswith("en")  # district names in the page's language
+        districts = [(d.adcode, d.name_en if english else d.name_zh) for d in all_districts()]
+        self.fields["venue_district"].choices = [("", _("请选择区县"))] + districts
 
     def clean(self):
         data = super().clean()
@@ -132,6 +134,7 @@ class PlanForm(BootstrapForm):
     offset_plan = forms.CharField(label=_("抵消计划"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+SOURCE_CHARS = 48  # of a factor's citation in a drop-down option; the full citation is in the lines table
 GRID_TABLE = re.compile(r"^electricity\.grid_(p\d\d|national|region_\w+)$")
 VENUE_GRID = "electricity.grid_p50"  # the platform's venues are in Chongqing (adcode 50)
 
@@ -154,7 +157,8 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
                 groups.setdefault(category, []).insert(0, (GRID_KEY, str(text)))
             continue
         source = f.source if (get_language() or "zh").startswith("zh") else (f.source_en or f.source)
-        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(source[:48])} ({f.year})"
+        source = source if len(source) <= SOURCE_CHARS else source[: SOURCE_CHARS - 1] + "…"  # visibly cut
+        text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(source)} ({f.year})"
         groups.setdefault(category, []).append((key, text))
     return [(str(ActivityCategory(c).label), opts) for c, opts in groups.items()]
 

@@ -6,6 +6,7 @@ public verification page and the organiser's event page fit a 390 px wide phone 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,19 +62,45 @@ def demo(live_server, settings):
     return demo_urls()
 
 
-def test_main_pages_of_each_role_pass_axe(chromium_context, live_server, demo):
+NAV_TEXTS = "() => [...document.querySelectorAll('#mainnav .nav-link')].map(a => a.textContent.trim())"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_main_pages_of_each_role_pass_axe_in_both_languages(chromium_context, live_server, demo):
     problems = []
     for username, urls in demo.items():
-        chromium_context.clear_cookies()  # each role signs in afresh
+        chromium_context.clear_cookies()  # each role signs in afresh, in Chinese first
         page = chromium_context.new_page()
         if username:
             sign_in(page, live_server, username, "zhonghe-demo")
-        for url in urls:
-            response = page.goto(live_server.url + url)
-            assert response.status == 200, (username, url)
-            problems += [f"{username or 'visitor'} {url}: {p}" for p in audit(page)]
+        for lang in ("zh-hans", "en"):
+            if lang == "en":
+                page.get_by_test_id("lang-en").click()
+                page.wait_for_selector('html[lang="en"]')
+            for url in urls:
+                response = page.goto(live_server.url + url)
+                assert response.status == 200, (username, url)
+                assert page.get_attribute("html", "lang") == lang, (username, url)
+                if lang == "en":  # English pages stay English: the navigation at least, whatever the data
+                    problems += [
+                        f"{username} {url}: Chinese nav {t}" for t in page.evaluate(NAV_TEXTS) if CJK.search(t)
+                    ]
+                problems += [f"{username or 'visitor'} {url} [{lang}]: {p}" for p in audit(page)]
         page.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_organisers_event_page_leads_with_its_next_step(chromium_context, live_server, demo):
+    page = chromium_context.new_page()
+    sign_in(page, live_server, "organiser", "zhonghe-demo")
+    page.goto(live_server.url + demo["organiser"][1])  # the ready event: plan published, data recorded
+    main = page.locator('[data-next-step="main"]')
+    assert main.inner_text().strip() == "冻结核算结果"
+    main.click()
+    page.wait_for_selector('[data-testid="next-step-main"]')
+    assert page.get_by_test_id("next-step-main").inner_text().strip() != "冻结核算结果"
+    assert "还需注销" in page.get_by_test_id("next-step-why").inner_text()
+    assert page.locator('[data-next-step="main"]').count() == 0
 
 
 def test_verification_page_and_event_page_fit_390_px(chromium_context, live_server, demo):

@@ -83,3 +83,14 @@ def test_the_event_page_names_the_deciding_rule_not_its_id(client, actors, lang,
     client.post(reverse("set_language"), {"language": lang, "next": "/"})
     html = client.get(reverse("web:event_detail", kwargs={"code": event.code})).content
     assert text in html.decode() and b"cq-agency-meeting" not in html
+
+
+def test_the_district_list_follows_the_page_language(client, actors):
+    from zhonghe.data.districts import district_by_code
+
+    yuzhong = district_by_code("500103")
+    client.force_login(actors.users.organiser)
+    assert f">{yuzhong.name_zh}</option>" in client.get(reverse("web:event_new")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("web:event_new")).content.decode()
+    assert f">{yuzhong.name_en}</option>" in html and f">{yuzhong.name_zh}</option>" not in html

@@ -65,3 +65,15 @@ def test_a_role_refusal_names_the_role_in_words(actors):
     with pytest.raises(PermissionDenied) as refused:
         actors.bureau.require("organiser")
     assert "活动组织方" in refused.value.message and "organiser" not in refused.value.message
+
+
+@pytest.mark.parametrize("role", ["bureau", "platform"])
+def test_a_reader_of_an_event_page_is_offered_only_links_it_can_open(client, actors, role):
+    from zhonghe.footprints.tests.builders import planned_event
+
+    event = planned_event(actors.organiser)
+    client.force_login(getattr(actors.users, role))
+    html = client.get(reverse("web:event_detail", kwargs={"code": event.code})).content.decode()
+    links = {h for h in HREF.findall(html) if not h.endswith((".pdf", ".xlsx"))}
+    assert reverse("web:import_new", kwargs={"code": event.code}) not in links
+    assert {h: client.get(h).status_code for h in links} == {h: 200 for h in links}
