@@ -79,13 +79,14 @@ def action_label(code: str) -> str:
     return code
 
 
-def actor_label(label: str) -> str:
-    """How the page names a non-user actor: 系统, 后台任务（name）, 接口密钥（id）; "" for users (shown by name)."""
+def actor_label(label: str) -> tuple[str, str]:
+    """How the page names a non-user actor, as (kind, name): (系统, ""), (后台任务, command), (接口密钥, key id);
+    ("", "") for users (shown by name). The name is a code, shown as code."""
     kind, _sep, name = label.partition(":")
     if kind == "user":
-        return ""
+        return "", ""
     if kind == "command":
-        return f"{_('后台任务')}（{name}）"
+        return str(_("后台任务")), name
     if kind == "api_key":
-        return f"{_('接口密钥')}（{name}）"
-    return str(_("系统")) if kind == "system" else label
+        return str(_("接口密钥")), name
+    return (str(_("系统")), "") if kind == "system" else ("", label)

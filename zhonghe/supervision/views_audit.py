@@ -34,7 +34,7 @@ def audit_log(request):
         row.label = action_label(row.action)
         row.org_name = names["orgs"].get(row.actor_org_code, "")
         row.user_name = names["users"].get(row.actor_user_id, "")
-        row.who = actor_label(row.actor_label)
+        row.who, row.who_name = actor_label(row.actor_label)
         row.role_names = "、".join(str(Role(r).label) for r in row.actor_roles.split(",") if r in Role.values)
     ctx = {"page": page, "rows": rows, "filters": filters, "sort": sort, "error": error}
     return render(request, "supervision/audit.html", ctx, status=status)
