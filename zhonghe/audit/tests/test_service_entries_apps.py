@@ -41,7 +41,7 @@ def media(settings, tmp_path):
 
 
 def _actions(prefix: str) -> list[str]:
-    rows = AuditEntry.objects.filter(action__startswith=prefix).order_by("sequence")
+    rows = AuditEntry.objects.filter(action__startswith=prefix).order_by("id")
     return list(rows.values_list("action", flat=True))
 
 
@@ -63,7 +63,7 @@ def test_an_import_logs_upload_places_and_commit_after_its_activities(actors, me
     commit = AuditEntry.objects.get(action="import.commit")
     assert (commit.object_type, commit.object_code) == ("imports.import", str(found.code))
     assert commit.changes["status"] == ["ready", "committed"]
-    created = AuditEntry.objects.filter(action="activity.create", sequence__lt=commit.sequence).count()
+    created = AuditEntry.objects.filter(action="activity.create", id__lt=commit.id).count()
     assert created == found.activity_records.count() > 0  # the lines' entries come first, in one transaction
     _appends_nothing(imports.import_commit, actor=actors.organiser, code=event.code, import_code=found.code)
     _appends_nothing(
@@ -78,7 +78,7 @@ def test_measures_log_adoption_and_removal(actors):
     measure = reduction_measure_adopt(actor=actors.organiser, code=event.code, scenario="fewer_prints", parameter="0.5")
     _appends_nothing(reduction_measure_remove, actor=actors.outsider, code=event.code, measure_code=measure.code)
     reduction_measure_remove(actor=actors.organiser, code=event.code, measure_code=measure.code)
-    adopt, remove = AuditEntry.objects.filter(action__startswith="measure.").order_by("sequence")
+    adopt, remove = AuditEntry.objects.filter(action__startswith="measure.").order_by("id")
     assert (adopt.action, remove.action) == ("measure.adopt", "measure.remove")
     assert adopt.object_code == remove.object_code == str(measure.code)
     assert remove.before_digest == adopt.after_digest and remove.after_digest == ""
