@@ -74,9 +74,7 @@ class Certificate(models.Model):
         ]
         # The bureau's "completed late" counts and lane (supervision): few rows, found without a table scan.
         indexes = [
-            models.Index(
-                fields=["event"], condition=models.Q(status="valid", late=True), name="cert_valid_late_idx"
-            ),
+            models.Index(fields=["event"], condition=models.Q(status="valid", late=True), name="cert_valid_late_idx"),
         ]
 
     def __str__(self) -> str:
