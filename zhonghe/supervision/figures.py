@@ -58,9 +58,10 @@ class Tally:
     def not_neutralised(self) -> int:
         return self.obliged - self.neutralised
 
-    def add(self, row: dict) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + row[f"n_{name}"])
+    @classmethod
+    def of(cls, key: str, counts) -> Tally:
+        """A Tally from the counts in COUNTS order."""
+        return cls(key, *counts)
 
 
 @dataclass
@@ -70,11 +71,13 @@ class Cube:
 
     def by(self, dimension: str) -> list[Tally]:
         """One Tally per value of the dimension, largest obliged count first (then key)."""
-        groups: dict[str, Tally] = {}
-        for row in self.rows:
+        sums: dict[str, list[int]] = {}
+        for row in self.rows:  # one row per (organiser, kind) group, not per event
             key = row[dimension] or ""
-            groups.setdefault(key, Tally(key=key)).add(row)
-        return sorted(groups.values(), key=lambda t: (-t.obliged, -t.total, t.key))
+            acc = sums.get(key)
+            sums[key] = list(row["counts"]) if acc is None else [a + b for a, b in zip(acc, row["counts"], strict=True)]
+        tallies = [Tally.of(key, counts) for key, counts in sums.items()]
+        return sorted(tallies, key=lambda t: (-t.obliged, -t.total, t.key))
 
 
 def coverage_cube(filters: Filters, today: date) -> Cube:
@@ -107,13 +110,12 @@ def coverage_cube(filters: Filters, today: date) -> Cube:
             "id", "level", "department", "district_code"
         )
     }
-    cube = Cube(rows=[])
     for row in grouped:
         org = orgs[row["organization_id"]]
         row.update(level=org["level"], department=org["department"], district=org["district_code"])
-        cube.rows.append(row)
-        cube.totals.add(row)
-    return cube
+        row["counts"] = tuple(row[f"n_{name}"] for name in COUNTS)
+    totals = [sum(column) for column in zip(*(row["counts"] for row in grouped), strict=True)] or [0] * len(COUNTS)
+    return Cube(rows=grouped, totals=Tally.of("", totals))
 
 
 def emissions_by_kind(filters: Filters, today: date) -> dict:
