@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_supervision.py [--repeat 5]
 
 Uses the database as it is (synthesize first); logs in as a reviewer of a synthetic bureau organisation it
-creates if missing. Prints best and median ms and the SQL statements per page. Goal: ≤ 200 ms each on
+creates if missing. Prints best and median ms and the SQL statements per page, and the machine's load average
+at the start and the end (the figures are only comparable at a similar load). Goal: ≤ 200 ms each on
 100,000 events on PostgreSQL. Nothing asserts on time.
 """
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     today = timezone.localdate()
     year = today.year
     print(f"Supervision benchmark — {connection.vendor}, {Event.objects.count():,} events; best (median) ms, SQL")
+    print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     f_all, f_year = Filters(), Filters(year=year, level="district")
     queries = {
         "coverage_cube (all)": lambda: figures.coverage_cube(f_all, today),
@@ -106,6 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, fn in [*queries.items(), *((n, page(u)) for n, u in pages.items())]:
         best, median, sql = _time(fn, args.repeat)
         print(f"{name:<{width}} {best:8.1f} ({median:7.1f}) ms  {sql:3d} SQL")
+    print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -72,6 +72,10 @@ class Certificate(models.Model):
                 fields=["event"], condition=models.Q(status="valid"), name="cert_one_valid_per_event"
             ),
         ]
+        # The bureau's "completed late" counts and lane (supervision): few rows, found without a table scan.
+        indexes = [
+            models.Index(fields=["event"], condition=models.Q(status="valid", late=True), name="cert_valid_late_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

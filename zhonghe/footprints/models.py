@@ -50,3 +50,40 @@ class InventoryVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Inventory versions are immutable")
+
+
+def _kg_column():
+    return models.DecimalField(max_digits=18, decimal_places=3, default=0)
+
+
+class InventorySourceTotal(models.Model):
+    """Derived data for the bureau's emissions dashboard: one row per inventory version with its total and its
+    by_source_kg as one kg CO2e column per source category (`<category>_kg`, 0 where the source is absent).
+
+    Written with the version by `inventory_freeze` (footprints/source_totals.py) in the same transaction;
+    `latest` marks each event's newest version, so the dashboard sums one narrow row per event without looking
+    for newer versions or reading JSON. Not audited on its own: it copies numbers the audited version holds.
+    """
+
+    inventory = models.OneToOneField(InventoryVersion, on_delete=models.PROTECT, related_name="source_totals")
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
+    latest = models.BooleanField(default=True)
+    total_kg_co2e = models.DecimalField(max_digits=18, decimal_places=3)
+    electricity_kg = _kg_column()
+    heat_kg = _kg_column()
+    fuel_kg = _kg_column()
+    travel_kg = _kg_column()
+    lodging_kg = _kg_column()
+    meals_kg = _kg_column()
+    materials_kg = _kg_column()
+    waste_kg = _kg_column()
+    water_kg = _kg_column()
+    freight_kg = _kg_column()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "核算结果分类合计")
+        verbose_name_plural = pgettext_lazy("model plural", "核算结果分类合计")
+        indexes = [models.Index(fields=["event"], condition=models.Q(latest=True), name="source_total_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.inventory_id} {self.total_kg_co2e} kg"

@@ -20,6 +20,7 @@ from zhonghe.events import workflow
 from zhonghe.events.models import ActivityCategory, ActivityRecord, Event, Plan, Stage, Status
 from zhonghe.footprints.models import InventoryVersion
 from zhonghe.footprints.records import activity_record_build
+from zhonghe.footprints.source_totals import source_totals_write
 from zhonghe.footprints.translate import (
     accounting_options,
     engine_refusal,
@@ -196,6 +197,7 @@ def inventory_freeze(*, actor: Actor, code: object) -> InventoryVersion:
         created_by=actor.user,
     )
     audit_append(actor=actor, action="inventory.freeze", target=inventory)
+    source_totals_write(inventory)  # derived rows for the bureau's dashboard, same transaction
     # A correction that lowers the total may leave enough already retired: the offset is then complete.
     if event.retired_t >= inventory.required_offset_t:
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))

@@ -5,7 +5,7 @@
   organiser's level, department and district (所在区县); every breakdown and the totals are sums over its
   rows, so they always agree with each other.
 - `emissions_by_kind`: the latest inventory version of each event, kg CO2e by event kind and by source
-  (the inventory's by_source_kg), one query.
+  (the inventory's by_source_kg, copied on freeze into one InventorySourceTotal row), one query.
 - `offsets_by_project`: tonnes retired for the events, by credit project; type and origin are the project's.
 
 Rates are Decimal percentages with one decimal (ROUND_HALF_UP); a group with no obliged event has no rate.
@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Count, FilteredRelation, Q, Sum
 
 from zhonghe.accounts.models import Organization
-from zhonghe.certificates.models import Certificate, CertificateStatus
+from zhonghe.certificates.models import CertificateStatus
 from zhonghe.events.models import ActivityCategory, Status
-from zhonghe.footprints.models import InventoryVersion
+from zhonghe.footprints.models import InventorySourceTotal
+from zhonghe.footprints.source_totals import kg_3dp, source_column
 from zhonghe.registry.models import CreditProject, Origin, Retirement
-from zhonghe.supervision.filters import Filters, due_soon_q, overdue_q, supervised_events
+from zhonghe.supervision.filters import Filters, due_soon_q, overdue_q, supervised_events, supervised_q
 
 COUNTS = ("total", "obliged", "neutralised", "certified", "overdue", "due_soon", "late")
 DIMENSIONS = ("level", "department", "district", "kind")
@@ -59,9 +58,10 @@ class Tally:
     def not_neutralised(self) -> int:
         return self.obliged - self.neutralised
 
-    def add(self, row: dict) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + row[f"n_{name}"])
+    @classmethod
+    def of(cls, key: str, counts) -> Tally:
+        """A Tally from the counts in COUNTS order."""
+        return cls(key, *counts)
 
 
 @dataclass
@@ -71,21 +71,28 @@ class Cube:
 
     def by(self, dimension: str) -> list[Tally]:
         """One Tally per value of the dimension, largest obliged count first (then key)."""
-        groups: dict[str, Tally] = {}
-        for row in self.rows:
+        sums: dict[str, list[int]] = {}
+        for row in self.rows:  # one row per (organiser, kind) group, not per event
             key = row[dimension] or ""
-            groups.setdefault(key, Tally(key=key)).add(row)
-        return sorted(groups.values(), key=lambda t: (-t.obliged, -t.total, t.key))
+            acc = sums.get(key)
+            sums[key] = list(row["counts"]) if acc is None else [a + b for a, b in zip(acc, row["counts"], strict=True)]
+        tallies = [Tally.of(key, counts) for key, counts in sums.items()]
+        return sorted(tallies, key=lambda t: (-t.obliged, -t.total, t.key))
 
 
 def coverage_cube(filters: Filters, today: date) -> Cube:
-    """Counts per (level, department, district, kind) of the filtered events, three queries whatever the size:
-    the events grouped by (organiser, kind) with no join (the organisers' level, department and district are
-    looked up afterwards, one row each), the late certificates (few) grouped the same way, and the organisers."""
-    events = supervised_events(filters, today)
+    """Counts per (level, department, district, kind) of the filtered events, two queries whatever the size:
+    the events grouped by (organiser, kind) with only a LEFT JOIN to their valid late certificate (at most one
+    valid certificate per event, so no row counts twice; the organisers' level, department and district are
+    looked up afterwards, one row each), and the organisers."""
     certified = Q(status=Status.CERTIFIED)
+    late_cert = FilteredRelation(
+        "certificates", condition=Q(certificates__status=CertificateStatus.VALID, certificates__late=True)
+    )
     grouped = list(
-        events.values("organization_id", "kind")
+        supervised_events(filters, today)
+        .annotate(late_cert=late_cert)
+        .values("organization_id", "kind")
         .annotate(
             n_total=Count("id"),
             n_obliged=Count("id", filter=Q(obliged=True)),
@@ -93,59 +100,44 @@ def coverage_cube(filters: Filters, today: date) -> Cube:
             n_certified=Count("id", filter=certified),
             n_overdue=Count("id", filter=overdue_q(today)),
             n_due_soon=Count("id", filter=due_soon_q(today)),
+            n_late=Count("id", filter=certified & Q(late_cert__id__isnull=False)),
         )
         .order_by()
     )
-    late = (
-        Certificate.objects.filter(status=CertificateStatus.VALID, late=True, event__status=Status.CERTIFIED)
-        .filter(event__in=events)
-        .values_list("event__organization_id", "event__kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    late_by_key = {(org_id, kind): n for org_id, kind, n in late}
     orgs = {
         o["id"]: o
         for o in Organization.objects.filter(id__in={r["organization_id"] for r in grouped}).values(
             "id", "level", "department", "district_code"
         )
     }
-    cube = Cube(rows=[])
     for row in grouped:
         org = orgs[row["organization_id"]]
         row.update(level=org["level"], department=org["department"], district=org["district_code"])
-        row["n_late"] = late_by_key.get((row["organization_id"], row["kind"]), 0)
-        cube.rows.append(row)
-        cube.totals.add(row)
-    return cube
-
-
-def _decimal_kg(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-
-
-def latest_inventories(filters: Filters, today: date):
-    newer = InventoryVersion.objects.filter(event=OuterRef("event"), version__gt=OuterRef("version"))
-    return InventoryVersion.objects.filter(event__in=supervised_events(filters, today)).filter(~Exists(newer))
+        row["counts"] = tuple(row[f"n_{name}"] for name in COUNTS)
+    totals = [sum(column) for column in zip(*(row["counts"] for row in grouped), strict=True)] or [0] * len(COUNTS)
+    return Cube(rows=grouped, totals=Tally.of("", totals))
 
 
 def emissions_by_kind(filters: Filters, today: date) -> dict:
-    """kg CO2e of the events' latest inventories: {"by_kind": {kind: kg}, "by_source": {category: kg}, "total"}."""
-    kg_field = DecimalField(max_digits=18, decimal_places=3)
-    sums = {f"src_{c}": Sum(Cast(KT(f"by_source_kg__{c}"), kg_field)) for c in ActivityCategory.values}
+    """kg CO2e of the events' latest inventories: {"by_kind": {kind: kg}, "by_source": {category: kg}, "total"}.
+
+    One GROUP BY event kind over the latest versions' InventorySourceTotal rows (written on freeze: the
+    version's total and one column per source), filtered through the one join to the events."""
+    sums = {c: Sum(source_column(c)) for c in ActivityCategory.values}
     rows = (
-        latest_inventories(filters, today)
-        .values(kind=F("event__kind"))
-        .annotate(total_kg=Sum("total_kg_co2e"), events=Count("id"), **sums)
+        InventorySourceTotal.objects.filter(supervised_q(filters, today, prefix="event__"), latest=True)
+        .values("event__kind")
+        .annotate(total_kg=Sum("total_kg_co2e"), n_inventories=Count("id"), **sums)
+        .order_by()
     )
     by_kind: dict[str, Decimal] = {}
-    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    by_source: dict[str, Decimal] = {c: Decimal("0.000") for c in ActivityCategory.values}
     inventories = 0
-    for row in rows.order_by():
-        by_kind[row["kind"]] = _decimal_kg(row["total_kg"])
-        inventories += row["events"]
+    for row in rows:  # one row per event kind
+        by_kind[row["event__kind"]] = kg_3dp(row["total_kg"])
+        inventories += row["n_inventories"]
         for c in ActivityCategory.values:
-            by_source[c] += _decimal_kg(row[f"src_{c}"])
+            by_source[c] += kg_3dp(row[c])
     return {
         "by_kind": by_kind,
         "by_source": {c: kg for c, kg in by_source.items() if kg},

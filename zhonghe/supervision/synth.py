@@ -26,7 +26,8 @@ from zhonghe.certificates.models import Certificate
 from zhonghe.data.districts import all_districts
 from zhonghe.events.deadlines import completion_deadline
 from zhonghe.events.models import ActivityCategory, Event, EventKind, Status
-from zhonghe.footprints.models import InventoryVersion
+from zhonghe.footprints.models import InventorySourceTotal, InventoryVersion
+from zhonghe.footprints.source_totals import source_total_row
 from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, CreditType, Retirement
 
 MARK = "【合成数据】"
@@ -182,6 +183,8 @@ def _fill(rng, batch, projects, serial_next, counts) -> None:
                 )
             )
     InventoryVersion.objects.bulk_create(inventories, batch_size=BATCH)
+    totals = [source_total_row(InventorySourceTotal, inv) for inv in inventories]
+    InventorySourceTotal.objects.bulk_create(totals, batch_size=BATCH)
     counts["events"] += len(batch)
     counts["inventories"] += len(inventories)
     blocks, retirements, certificates = [], [], []

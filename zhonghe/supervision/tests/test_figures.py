@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import pytest
 
+from zhonghe.events.models import EventTransition
 from zhonghe.supervision.figures import coverage_cube
-from zhonghe.supervision.filters import Filters
+from zhonghe.supervision.filters import STATUS_FILTERS, Filters, supervised_events, supervised_q
 from zhonghe.supervision.selectors import deadline_board, event_page_for_reviewer
 from zhonghe.supervision.tests.dataset import TODAY, build
 
@@ -86,3 +87,24 @@ def test_non_reviewer_is_refused(actors, data):
 
     with pytest.raises(PermissionDenied):
         deadline_board(actors.organiser, filters=Filters(), today=TODAY)
+
+
+def _same_events(filters: Filters) -> list[int]:
+    """supervised_q(prefix="event__") on a table pointing at the events = that table IN supervised_events.
+    Every event has transitions (created, submitted...): a table that points at all of them."""
+    via_join = EventTransition.objects.filter(supervised_q(filters, TODAY, prefix="event__"))
+    via_in = EventTransition.objects.filter(event__in=supervised_events(filters, TODAY))
+    expected = sorted(via_in.values_list("id", flat=True))
+    assert sorted(via_join.values_list("id", flat=True)) == expected
+    return expected
+
+
+@pytest.mark.parametrize("status", ["", *STATUS_FILTERS])
+@pytest.mark.parametrize("extra", [{}, {"year": 2025}, {"level": "district"}, {"kind": "forum"}])
+def test_the_filter_through_a_join_picks_the_same_events(data, status, extra):
+    _same_events(Filters(status=status, **extra))
+
+
+def test_the_filter_through_a_join_is_not_vacuous(data):
+    every, late = _same_events(Filters()), _same_events(Filters(status="late"))
+    assert 0 < len(late) < len(every)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -9,7 +11,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
-from zhonghe.events.models import Event
+from zhonghe.events.models import ActivityCategory, Event
+from zhonghe.footprints.models import InventorySourceTotal, InventoryVersion
+from zhonghe.footprints.source_totals import source_column
 from zhonghe.registry.models import Retirement
 from zhonghe.supervision.figures import coverage_cube, emissions_by_kind, offsets_by_project
 from zhonghe.supervision.filters import Filters
@@ -42,3 +46,17 @@ def test_creates_marked_events_whose_figures_agree(db, settings):
     assert offsets_by_project(Filters(), today)["total_t"] == Retirement.objects.aggregate(s=Sum("quantity_t"))["s"]
     emissions = emissions_by_kind(Filters(), today)
     assert emissions["total_kg"] == sum(emissions["by_source"].values())
+    # The dashboard's summary row of each synthetic inventory holds its total and its by-source totals.
+    columns = ["total_kg_co2e", *(source_column(c) for c in ActivityCategory.values)]
+    rows = {
+        r["inventory_id"]: r for r in InventorySourceTotal.objects.filter(latest=True).values("inventory_id", *columns)
+    }
+    expected = {
+        i.pk: {
+            "inventory_id": i.pk,
+            "total_kg_co2e": i.total_kg_co2e,
+            **{source_column(c): Decimal(i.by_source_kg.get(c, "0")) for c in ActivityCategory.values},
+        }
+        for i in InventoryVersion.objects.all()
+    }
+    assert rows and rows == expected
