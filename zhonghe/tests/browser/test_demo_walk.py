@@ -1,42 +1,16 @@
 """Debian's Chromium (via Playwright) walks the demo's ready event through evaluation to a valid certificate."""
 
-import os
-
 import pytest
 from django.core.management import call_command
-from django.db import connections
 
 from zhonghe.evaluations.checklist import CHECKLIST
-from zhonghe.lib.tools import require_binary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def page(live_server):
-    chromium = require_binary("chromium")
-    # Playwright's sync API runs an event loop in this thread; the live server's DB work is in its own thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-        yield context.new_page()
-        browser.close()
-        # ORM calls made while Playwright's loop runs get their own connection (asgiref context); close it
-        # here, or it would still be open when the test database is dropped.
-        connections.close_all()
+def page(chromium_context):
+    return chromium_context.new_page()  # Chromium and its clean-up: zhonghe/tests/browser/conftest.py
 
 
 def login(page, live_server, username: str) -> None:

@@ -1,33 +1,19 @@
 """Chromium renders the bureau's dashboard charts (ECharts from the static file) and filters them."""
 
-import os
-
 import pytest
-from django.db import connections
-
-from zhonghe.lib.tools import require_binary
-from zhonghe.tests.browser.test_demo_walk import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server):
-    chromium = require_binary("chromium")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-        errors: list[str] = []
-        pg = context.new_page()
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        pg.errors = errors
-        yield pg
-        browser.close()
-        connections.close_all()
+def page(chromium_context):
+    """A page that records script errors and console errors (the charts must draw without any)."""
+    errors: list[str] = []
+    pg = chromium_context.new_page()
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.errors = errors
+    return pg
 
 
 def test_bureau_dashboard_charts_render_and_filter(page, live_server, actors):
