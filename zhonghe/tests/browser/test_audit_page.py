@@ -3,7 +3,7 @@
 import pytest
 
 from zhonghe.footprints.tests.builders import make_event
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401 — the Chromium page fixture
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

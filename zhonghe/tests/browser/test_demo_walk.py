@@ -8,11 +8,6 @@ from zhonghe.evaluations.checklist import CHECKLIST
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page(chromium_context):
-    return chromium_context.new_page()  # Chromium and its clean-up: zhonghe/tests/browser/conftest.py
-
-
 def login(page, live_server, username: str) -> None:
     if page.get_by_test_id("logout").count():
         page.get_by_test_id("logout").click()

@@ -16,7 +16,7 @@ from zhonghe.events.models import ActivityRecord
 from zhonghe.footprints.tests.builders import make_event
 from zhonghe.imports.models import Import
 from zhonghe.jobs.worker import Worker
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401 - the Chromium fixture
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

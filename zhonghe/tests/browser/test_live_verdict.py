@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhonghe.events.models import Event
-from zhonghe.tests.browser.conftest import sign_in
+from zhonghe.tests.browser.chromium import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

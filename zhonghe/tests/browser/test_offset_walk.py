@@ -9,7 +9,7 @@ from zhonghe.events.models import Status
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.registry.models import ExternalCancellation, Retirement
 from zhonghe.registry.tests.external_builders import proof_pdf
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401 - the Chromium page fixture
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from zhonghe.evaluations.checklist import CHECKLIST
 from zhonghe.evaluations.services import evaluation_request
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.registry.services import credits_retire
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401 - the Chromium page fixture
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 from zhonghe.web.tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

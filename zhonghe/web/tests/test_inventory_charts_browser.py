@@ -7,7 +7,7 @@ import time_machine
 
 from zhonghe.footprints.services import activity_add, inventory_freeze
 from zhonghe.footprints.tests.builders import AFTER_EVENT, planned_event
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401  (the Chromium fixture)
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

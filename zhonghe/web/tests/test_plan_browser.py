@@ -9,7 +9,7 @@ import pytest
 
 from zhonghe.plans.models import ReductionMeasure
 from zhonghe.plans.tests.builders import estimated_event
-from zhonghe.tests.browser.test_demo_walk import page  # noqa: F401  (the Chromium fixture)
+from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
