@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 ALLOWED = set(
     # units
-    "t kg g km kWh MWh GJ L m² m³ Nm³ tCO₂e kgCO₂e gCO₂e tCO₂ kgCO₂ CO₂ CO₂e".split()
+    "t tC kg g km kWh MWh GJ L m² m³ Nm³ tCO₂e kgCO₂e gCO₂e tCO₂ kgCO₂ CO₂ CO₂e".split()
     # names: the brand, the language switcher, algorithms, a cited author
     + "Zhonghe English ECharts Excel Ed25519 Base64 Scarborough".split()
 )

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhonghe.data.districts import all_districts
+from zhonghe.data.factor_releases import source_display
 from zhonghe.events.models import (
     ActivityCategory,
     Cabin,
@@ -156,7 +157,8 @@ def factor_choices(release) -> list[tuple[str, list[tuple[str, str]]]]:
                 }
                 groups.setdefault(category, []).insert(0, (GRID_KEY, str(text)))
             continue
-        source = f.source if (get_language() or "zh").startswith("zh") else (f.source_en or f.source)
+        zh = (get_language() or "zh").startswith("zh")
+        source = source_display(f.source, "zh") if zh else (f.source_en or source_display(f.source, "en"))
         source = source if len(source) <= SOURCE_CHARS else source[: SOURCE_CHARS - 1] + "…"  # visibly cut
         text = f"{factor_label(key)} · {f.value} {unit_text(f.unit)} · {typography(source)} ({f.year})"
         groups.setdefault(category, []).append((key, text))

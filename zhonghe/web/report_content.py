@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.data.factor_releases import source_display
 from zhonghe.data.places import UnknownPlace, airport_place
 from zhonghe.data.places.aliases import airport_names
 from zhonghe.events.models import ActivityCategory, DataQuality, Phase
@@ -52,9 +53,10 @@ def quality_text(value: str) -> str:
 
 def source_text(line: dict[str, Any]) -> str:
     """The factor's citation in the report's language (English falls back to the Chinese text)."""
+    source = str(line.get("factor_source", ""))
     if chinese():
-        return typography(str(line.get("factor_source", "")))
-    return str(line.get("factor_source_en") or line.get("factor_source", ""))
+        return typography(source_display(source, "zh"))
+    return str(line.get("factor_source_en") or source_display(source, "en"))
 
 
 @cache

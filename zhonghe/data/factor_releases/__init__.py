@@ -49,3 +49,19 @@ def load_release(code: str) -> FactorRelease:
     if release.code != code:
         raise InvalidRelease(f"{path.name}: declares code {release.code!r}, expected {code!r}")
     return release
+
+
+@cache
+def _source_texts() -> dict[str, dict[str, str]]:
+    """{release source string: {"zh", "en"}} from every file in source_texts/: display texts for releases whose
+    own source strings mix the languages (CQ-2025, whose file and hash must never change)."""
+    texts: dict[str, dict[str, str]] = {}
+    for path in sorted((RELEASES_DIR / "source_texts").glob("*.json")):
+        texts.update({k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if not k.startswith("_")})
+    return texts
+
+
+def source_display(source: str, language: str) -> str:
+    """The text to show for a factor's `source` in `language` ("zh" or "en"); the source itself when no display
+    text is known for it."""
+    return _source_texts().get(source, {}).get(language, source)
