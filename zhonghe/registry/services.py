@@ -13,8 +13,9 @@ writers can only queue, never deadlock):
    several listings, in id order;
 4. the credit project row;
 5. the project's active blocks, in serial order;
-6. number sequences: "certificate" (next_number).
-7. (Ledger appends and audit_append take no lock: entries are chained after commit by ledger_seal and
+6. number sequences: "certificate" (next_number);
+7. the ledger head row (ledger_seal: alone in its own transaction, or last in certificate_issue).
+8. (Ledger appends and audit_append take no lock: entries are chained after commit by ledger_seal and
    audit_seal, registry/ledger.py and docs/audit.md. Retirement numbers come from the row's id: unique, not
    gap-free, no lock.)
 
