@@ -295,9 +295,12 @@ ZHONGHE_JOB_MAX_ATTEMPTS = env_int("ZHONGHE_JOB_MAX_ATTEMPTS", 3)
 ZHONGHE_JOB_KEEP_DAYS = env_int("ZHONGHE_JOB_KEEP_DAYS", 7)
 # Periodic management commands run by the run_jobs workers: "name:every_s,name:every_s" → {name: every_s}.
 # Each period runs once however many workers there are (one job per period slot). Unset: the audit log sealed
-# every 5 s (pending entries are chained within seconds of their commit; docs/audit.md), the deadline
+# and the registry ledger sealed every 5 s (pending entries are chained within seconds of their commit;
+# docs/audit.md, docs/registry.md), the deadline
 # reminders hourly and old periodic jobs pruned hourly.
-_PERIODIC = os.environ.get("ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5,check_deadlines:3600,prune_jobs:3600")
+_PERIODIC = os.environ.get(
+    "ZHONGHE_PERIODIC_COMMANDS", "audit_seal:5,ledger_seal:5,check_deadlines:3600,prune_jobs:3600"
+)
 ZHONGHE_PERIODIC_COMMANDS: dict[str, int] = {
     name.strip(): int(every_s)
     for name, _, every_s in (item.partition(":") for item in _PERIODIC.split(","))

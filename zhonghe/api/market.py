@@ -44,7 +44,9 @@ class HoldingOut(Schema):
 
 
 class HistoryOut(Schema):
-    seq: int
+    # Sealed entries only have a seq (seal after commit, docs/registry.md); the handler seals first, so null is
+    # seen only for a move committed in the instant between that seal and the read.
+    seq: int | None = Field(description="the entry's place in the ledger chain; null while pending (not sealed)")
     kind: str
     project_code: str = Field(alias="project.code")
     serial_first: int
@@ -109,6 +111,7 @@ def list_holdings(request: HttpRequest):
 
 @router.get("/holdings/history", response=responses(200, list[HistoryOut]), summary="Ledger moves, newest first")
 def holdings_history(request: HttpRequest):
+    registry_services.ledger_seal_all()  # committed moves get their seq first (its own short transaction)
     return registry_selectors.holdings_history_for_org(actor_of(request).organization)
 
 

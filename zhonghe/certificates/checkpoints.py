@@ -15,13 +15,16 @@ from django.utils import timezone
 from zhonghe.certificates.keys import signing_key
 from zhonghe.certificates.signing import canonical_payload, sign_canonical
 from zhonghe.registry.selectors import ledger_head
+from zhonghe.registry.services import ledger_seal_all
 
 HEAD_SCHEMA = "zhonghe.ledger_head/1"
 
 
 def signed_ledger_head() -> dict[str, Any]:
-    """The current head, signed now. Raises SigningUnavailable (503) when no key can sign."""
+    """The current head (every committed entry sealed first), signed now. Raises SigningUnavailable (503) when
+    no key can sign."""
     key, key_id = signing_key()
+    ledger_seal_all()
     statement = {
         "schema": HEAD_SCHEMA,
         **ledger_head(),

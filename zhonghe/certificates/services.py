@@ -26,6 +26,7 @@ from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry.models import Retirement
 from zhonghe.registry.selectors import ledger_head
+from zhonghe.registry.services import ledger_seal_all
 
 REVOKE_REASON_MAX_CHARS = 500
 __all__ = [
@@ -99,6 +100,10 @@ def _issue(actor: Actor, event: Event) -> Certificate:
     now = timezone.now().replace(microsecond=0)
     late = event.deadline is not None and timezone.localdate() > event.deadline
     previous = Certificate.objects.select_for_update().filter(event=event, status=CertificateStatus.VALID).first()
+    # Seal the committed ledger entries (the event's retirements committed under the event lock, held here), so
+    # the signed ledger_head includes them. Here, after every refusal: a refused issue writes nothing. The head
+    # lock is held to this commit, a few milliseconds; sealers only wait, no writer takes it before the event.
+    ledger_seal_all()
     if previous is not None:  # one valid certificate per event: the old one steps aside first
         previous.status = CertificateStatus.SUPERSEDED
         previous.superseded_at = now

@@ -1,6 +1,7 @@
 """Re-derive the registry from its history and report every violation, not only the first.
 
-Checks: the ledger hash chain, and each entry's quantity against its serial range; optionally that the chain
+Checks: the ledger hash chain (sealed entries, the head row, pending entries' content hashes), and each entry's
+quantity against its serial range; optionally that the chain
 still holds a saved checkpoint (a GET /api/v1/ledger/head answer) at its position; per project, issued = live
 blocks (active + retired + cancelled); live blocks never overlap; every superseded block is exactly
 partitioned by its children; each retirement's quantity equals its block's, and each event's retired_t the
@@ -23,12 +24,13 @@ from django.utils import timezone
 
 from zhonghe.events.models import Event
 from zhonghe.registry import audit_claims
-from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
+from zhonghe.registry.ledger import GENESIS_HASH, content_hash, entry_body, entry_hash
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
     LedgerEntry,
+    LedgerHead,
     LedgerKind,
     Listing,
     ListingStatus,
@@ -39,26 +41,50 @@ from zhonghe.registry.models import (
 from zhonghe.registry.serials import SerialRange, find_overlaps
 
 
+def _where(entry: LedgerEntry) -> str:
+    return f"seq {entry.seq}" if entry.seq is not None else f"pending id {entry.pk}"
+
+
+def _content_problems(entry: LedgerEntry) -> list[str]:
+    problems = []
+    if entry.content_hash != content_hash(entry):
+        problems.append(f"ledger: {_where(entry)} content does not match its content_hash")
+    if not 1 <= entry.serial_first <= entry.serial_last or entry.quantity_t != (
+        entry.serial_last - entry.serial_first + 1
+    ):
+        problems.append(
+            f"ledger: {_where(entry)} quantity {entry.quantity_t} t does not match its serial range "
+            f"{entry.serial_first}-{entry.serial_last}"
+        )
+    return problems
+
+
 def audit_chain() -> list[str]:
+    """The sealed chain in seq order (gaps, links, hashes), the head row against its end, then every pending
+    entry's content_hash (registry/ledger.py: seal after commit)."""
     problems = []
     prev_hash = GENESIS_HASH
-    expected_seq = 1
-    for entry in LedgerEntry.objects.select_related("project", "from_org", "to_org").order_by("seq").iterator():
+    expected_seq, last_seq = 1, 0
+    related = LedgerEntry.objects.select_related("project", "from_org", "to_org")
+    for entry in related.filter(seq__isnull=False).order_by("seq").iterator():
         if entry.seq != expected_seq:
             problems.append(f"ledger: gap before seq {entry.seq} (expected {expected_seq})")
         if entry.prev_hash != prev_hash:
             problems.append(f"ledger: seq {entry.seq} prev_hash does not match the previous entry")
-        if entry.entry_hash != entry_hash(entry.prev_hash, entry_body(entry)):
+        if entry.entry_hash != entry_hash(entry.prev_hash or "", entry_body(entry)):
             problems.append(f"ledger: seq {entry.seq} entry_hash does not match its content")
-        if not 1 <= entry.serial_first <= entry.serial_last or entry.quantity_t != (
-            entry.serial_last - entry.serial_first + 1
-        ):
-            problems.append(
-                f"ledger: seq {entry.seq} quantity {entry.quantity_t} t does not match its serial range "
-                f"{entry.serial_first}-{entry.serial_last}"
-            )
+        problems.extend(_content_problems(entry))
         prev_hash = entry.entry_hash
-        expected_seq = entry.seq + 1
+        expected_seq, last_seq = entry.seq + 1, entry.seq
+    head = LedgerHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
+    if head is None and last_seq:
+        problems.append(f"ledger: the head row is missing (the chain ends at seq {last_seq})")
+    elif head is not None and head != (last_seq, prev_hash):
+        problems.append(f"ledger: the head names seq {head[0]}, the chain ends at seq {last_seq} (truncated or forged)")
+    for entry in related.filter(seq__isnull=True).order_by("id").iterator():
+        if entry.prev_hash is not None or entry.entry_hash is not None:
+            problems.append(f"ledger: pending id {entry.pk} carries a seal without a seq")
+        problems.extend(_content_problems(entry))
     return problems
 
 
@@ -143,7 +169,8 @@ def _covers(held: list[Segment], first: int, last: int) -> bool:
 
 
 def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]:
-    """Rebuild who holds which serials of one project from its ledger entries (in seq order)."""
+    """Rebuild who holds which serials of one project from its ledger entries (in id order: one project's
+    entries commit under its lock, so id order is their commit order, sealed or pending)."""
     segments: list[Segment] = []
     problems = []
     for e in entries:
@@ -151,14 +178,14 @@ def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]
         span = f"{e.serial_first}-{e.serial_last}"
         if e.kind == LedgerKind.ISSUE:
             if lo < hi:
-                problems.append(f"{e.project.code}: ledger seq {e.seq} issues {span}, already issued")
+                problems.append(f"{e.project.code}: ledger {_where(e)} issues {span}, already issued")
             else:
                 segments.insert(lo, (e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE))
             continue
         held = segments[lo:hi]
         sender_held = all(h[2] == e.from_org_id and h[3] in _MOVES_FROM[LedgerKind(e.kind)] for h in held)
         if not (_covers(held, e.serial_first, e.serial_last) and sender_held):
-            problems.append(f"{e.project.code}: ledger seq {e.seq} moves {span}, not all held active by its sender")
+            problems.append(f"{e.project.code}: ledger {_where(e)} moves {span}, not all held active by its sender")
             continue
         head = [(held[0][0], e.serial_first - 1, held[0][2], held[0][3])] if held[0][0] < e.serial_first else []
         tail = [(e.serial_last + 1, held[-1][1], held[-1][2], held[-1][3])] if held[-1][1] > e.serial_last else []
@@ -246,7 +273,7 @@ def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
     for checkpoint in checkpoints:
         problems.extend(audit_checkpoint(checkpoint))
     for project in CreditProject.objects.order_by("code"):
-        entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("seq"))
+        entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("id"))
         blocks = list(CreditBlock.objects.filter(project=project))
         problems.extend(audit_project(project, entries, blocks))
         problems.extend(audit_holders(project, entries, blocks))

@@ -1,8 +1,14 @@
-"""Hash-chained ledger log and block splitting. Called only from registry/services.py.
+"""Hash-chained ledger log (seal after commit) and block splitting. Called only from registry/services.py.
 
 Every block move supersedes the source block and creates children, so a block row only ever changes
 from ACTIVE to SUPERSEDED; holder and status of a live block never change in place. Each move appends
-a LedgerEntry whose hash covers the previous entry's hash (a break anywhere is detectable).
+a LedgerEntry in the mover's transaction, pending: its content and content_hash (sha256 of the body without
+seq), with no shared lock, so moves on different projects never wait for each other. ledger_seal (its own
+short transaction: the worker's periodic `ledger_seal`, the start of `registry_audit`, before the signed head
+and before a certificate is issued) locks the head row, takes the committed pending entries in id order and
+gives each seq = head + 1, prev_hash = the previous entry's entry_hash and entry_hash = sha256(prev_hash + body
+with seq), the chain's format since the start. Within one project id order is commit order (every mover holds
+the project lock to commit), so seal order keeps each project's history in order.
 """
 
 from __future__ import annotations
@@ -10,21 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
-from zhonghe.accounts.services import next_number
-from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry
+from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry, LedgerHead
 from zhonghe.registry.serials import SerialRange, split_range
 
 GENESIS_HASH = "0" * 64
+SEAL_BATCH = 2000
 
 
-def entry_body(entry: LedgerEntry) -> str:
-    """Canonical text hashed into entry_hash; the audit recomputes it from the stored row."""
-    body = {
-        "seq": entry.seq,
+def _content(entry) -> dict:
+    return {
         "kind": entry.kind,
         "project": entry.project.code,
         "serial_first": entry.serial_first,
@@ -35,7 +40,20 @@ def entry_body(entry: LedgerEntry) -> str:
         "reference": entry.reference,
         "at": entry.at.isoformat(),
     }
+
+
+def _canonical(body: dict) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_body(entry: LedgerEntry) -> str:
+    """Canonical text hashed into entry_hash (content and seq); the audit recomputes it from the stored row."""
+    return _canonical({"seq": entry.seq, **_content(entry)})
+
+
+def content_hash(entry: LedgerEntry) -> str:
+    """sha256 of the canonical content without seq: set at append, checked for pending and sealed entries."""
+    return hashlib.sha256(_canonical(_content(entry)).encode("utf-8")).hexdigest()
 
 
 def entry_hash(prev_hash: str, body: str) -> str:
@@ -51,11 +69,8 @@ def append_entry(
     to_org: Organization | None,
     reference: str,
 ) -> LedgerEntry:
-    """Append one entry. The sequence row lock serialises ledger writers, keeping the chain linear."""
-    seq = next_number("ledger")
-    prev = LedgerEntry.objects.filter(seq=seq - 1).values_list("entry_hash", flat=True).first()
+    """Append one pending entry (no shared lock; ledger_seal chains it after commit)."""
     entry = LedgerEntry(
-        seq=seq,
         kind=kind,
         project=project,
         serial_first=serials.first,
@@ -65,11 +80,84 @@ def append_entry(
         to_org=to_org,
         reference=reference,
         at=timezone.now(),
-        prev_hash=prev or GENESIS_HASH,
     )
-    entry.entry_hash = entry_hash(entry.prev_hash, entry_body(entry))
+    entry.content_hash = content_hash(entry)
     entry.save()
     return entry
+
+
+def _locked_head() -> LedgerHead:
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # first seal after a flush (migration 0008 creates it): start from the last sealed entry
+        last = LedgerEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
+        try:
+            with transaction.atomic():
+                LedgerHead.objects.create(
+                    pk=1, seq=last[0] if last else 0, entry_hash=last[1] if last else GENESIS_HASH
+                )
+        except IntegrityError:  # a racing sealer created it: use its row
+            pass
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+@transaction.atomic
+def ledger_seal(*, limit: int = SEAL_BATCH) -> int:
+    """Seal up to `limit` committed pending entries (id order) after the head; return how many.
+
+    The head row lock makes a second sealer wait, then see these entries sealed (READ COMMITTED). Entries
+    still uncommitted are invisible here and sealed by a later pass.
+    """
+    head = _locked_head()
+    pending = list(
+        LedgerEntry.objects.filter(seq__isnull=True)
+        .select_related("project", "from_org", "to_org")
+        .order_by("id")[:limit]
+    )
+    seq, prev = head.seq, head.entry_hash
+    seals = []
+    for entry in pending:
+        seq += 1
+        entry.seq = seq
+        sealed_hash = entry_hash(prev, entry_body(entry))
+        seals.append((seq, prev, sealed_hash, entry.pk))
+        prev = sealed_hash
+    if seals:
+        quote = connection.ops.quote_name
+        sql = (
+            f"UPDATE {quote(LedgerEntry._meta.db_table)} SET {quote('seq')} = %s, {quote('prev_hash')} = %s, "
+            f"{quote('entry_hash')} = %s WHERE {quote('id')} = %s AND {quote('seq')} IS NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, seals)
+            if cursor.rowcount not in (-1, len(seals)):  # an entry sealed twice would fork the chain: refuse
+                raise RuntimeError(f"ledger_seal: {cursor.rowcount} of {len(seals)} entries updated")
+        LedgerHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
+    return len(seals)
+
+
+def ledger_seal_all(*, batch: int = SEAL_BATCH) -> int:
+    """Seal every committed pending entry, `batch` per transaction; return how many."""
+    total = 0
+    while (count := ledger_seal(limit=batch)) > 0:
+        total += count
+        if count < batch:
+            break
+    return total
+
+
+def allocate_id(model: type[Model]) -> int:
+    """A fresh primary key for `model` without a lock held to commit (PostgreSQL: its identity sequence, never
+    rolled back, so numbers built from it may have gaps; SQLite: writers are serialised by the database)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_id must run inside a transaction")
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [connection.ops.quote_name(table)])
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}")
+        return cursor.fetchone()[0]
 
 
 def take_from_blocks(

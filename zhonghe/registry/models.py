@@ -234,7 +234,7 @@ class Retirement(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if not self._state.adding:  # a new row may bring its id (its number is built from it)
             raise ValueError("Retirements are append-only")
         super().save(*args, **kwargs)
 
@@ -246,10 +246,30 @@ class LedgerKind(models.TextChoices):
     INVALIDATE = "invalidate", _("失效冲正")
 
 
-class LedgerEntry(models.Model):
-    """Hash-chained, append-only record of every move: entry_hash = sha256(prev_hash + body)."""
+class LedgerHead(models.Model):
+    """The last sealed ledger entry (one row, pk 1). ledger_seal locks it: one sealer at a time, a linear chain."""
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "登记簿链头")
+        verbose_name_plural = pgettext_lazy("model plural", "登记簿链头")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="ledger_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class LedgerEntry(models.Model):
+    """Hash-chained, append-only record of every move (seal after commit, registry/ledger.py).
+
+    Appended pending: content_hash = sha256(content without seq); seq, prev_hash and entry_hash stay NULL until
+    ledger_seal chains the committed entries: entry_hash = sha256(prev_hash + body with seq).
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)  # NULL: pending (not sealed)
     kind = models.CharField(max_length=20, choices=LedgerKind.choices)
     project = models.ForeignKey(CreditProject, on_delete=models.PROTECT, related_name="+")
     serial_first = models.PositiveBigIntegerField()
@@ -259,23 +279,24 @@ class LedgerEntry(models.Model):
     to_org = models.ForeignKey("accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=80, blank=True)
     at = models.DateTimeField()
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = pgettext_lazy("model", "登记簿分录")
         verbose_name_plural = pgettext_lazy("model plural", "登记簿分录")
-        ordering = ["seq"]
+        ordering = ["id"]
         # No new constraints here: altering the table would drop the append-only triggers on SQLite (the
         # audit checks each entry's quantity against its range).
         constraints = [models.CheckConstraint(condition=Q(quantity_t__gte=1), name="ledger_quantity_positive")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.kind}"
+        return f"#{self.seq} {self.kind}" if self.seq is not None else f"pending id {self.pk} {self.kind}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("Ledger entries are append-only")
+            raise ValueError("Ledger entries are append-only (ledger_seal sets the seal columns, once)")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

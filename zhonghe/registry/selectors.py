@@ -93,11 +93,11 @@ def retired_t_for_event(event: Event) -> int:
 
 
 def ledger_head() -> dict[str, str | int]:
-    """The chain's head: {"hash": the last entry's hash (GENESIS_HASH when empty), "entries": their count}.
-
-    Sequence numbers run 1..n without gaps (registry_audit checks it), so the count is the last seq.
+    """The sealed chain's head: {"hash": the last sealed entry's hash (GENESIS_HASH when none), "entries": their
+    count}. Sequence numbers run 1..n without gaps (registry_audit checks it), so the count is the last seq.
+    Pending entries are not in it: callers that need them in run registry.services.ledger_seal_all() first.
     """
-    last = LedgerEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    last = LedgerEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
     seq, head_hash = last if last else (0, GENESIS_HASH)
     return {"hash": head_hash, "entries": seq}
 
@@ -132,7 +132,7 @@ def holdings_history_for_org(org: Organization, *, limit: int = 200) -> list[Led
     return list(
         LedgerEntry.objects.filter(Q(from_org=org) | Q(to_org=org))
         .select_related("project", "from_org", "to_org")
-        .order_by("-seq")[:limit]
+        .order_by("-id")[:limit]  # pending entries too (seq NULL until sealed)
     )
 
 

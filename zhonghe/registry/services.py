@@ -13,9 +13,11 @@ writers can only queue, never deadlock):
    several listings, in id order;
 4. the credit project row;
 5. the project's active blocks, in serial order;
-6. number sequences: "retirement", then "ledger", then "certificate" (next_number; "ledger" also serialises
-   ledger appends, keeping the chain linear).
-7. (audit_append takes no lock: entries are chained after commit by audit_seal, docs/audit.md.)
+6. number sequences: "certificate" (next_number);
+7. the ledger head row (ledger_seal: alone in its own transaction, or last in certificate_issue).
+8. (Ledger appends and audit_append take no lock: entries are chained after commit by ledger_seal and
+   audit_seal, registry/ledger.py and docs/audit.md. Retirement numbers come from the row's id: unique, not
+   gap-free, no lock.)
 
 Every select_for_update() that joins related rows names its own table with `of=("self",)`: without it
 PostgreSQL also locks every joined row (FOR UPDATE over a join), e.g. the buyer organisation of an order,
@@ -35,7 +37,6 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.actors import Actor
 from zhonghe.accounts.models import Organization, Role
-from zhonghe.accounts.services import next_number
 from zhonghe.accounts.uscc import InvalidUSCC, validate_uscc
 from zhonghe.audit.services import audit_append
 from zhonghe.data.districts import UnknownDistrict, district_by_code
@@ -45,6 +46,7 @@ from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.registry import ledger, listings
+from zhonghe.registry.ledger import ledger_seal, ledger_seal_all  # noqa: F401  (the sealer; callers import it here)
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
@@ -445,16 +447,16 @@ def _retire(
     inventory = event.inventories.order_by("-version").first()
     project = listings.locked_project(project_code)  # one statement: found and locked
     retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
-    # The event first, the number sequences last: "retirement" and "ledger" are shared by every writer, so
-    # they are held for as few statements as possible before the commit.
     event.retired_t += quantity_t
     event.save(update_fields=["retired_t"])
     if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     retirements = []
     for block in retired_blocks:
+        retirement_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
         retirement = Retirement.objects.create(
-            number=f"ZH-R-{timezone.localdate().year}-{next_number('retirement'):06d}",
+            id=retirement_id,
+            number=f"ZH-R-{timezone.localdate().year}-{retirement_id:06d}",
             event=event,
             inventory=inventory,
             block=block,

@@ -93,6 +93,11 @@ SERVICES: dict[str, object] = {
     "zhonghe.registry.basket.basket_order": "via zhonghe.registry.services.order_create",
     "zhonghe.registry.ledger.entry_body": READ,
     "zhonghe.registry.ledger.entry_hash": READ,
+    "zhonghe.registry.ledger.content_hash": READ,
+    "zhonghe.registry.ledger.allocate_id": HELPER + " (credits_retire: the retirement's id and number)",
+    "zhonghe.registry.ledger.ledger_seal": "exempt: chains committed ledger entries (their seal columns, once); "
+    "the moves were logged by their services",
+    "zhonghe.registry.ledger.ledger_seal_all": "exempt: repeats ledger_seal until nothing is pending",
     "zhonghe.registry.ledger.append_entry": HELPER + " (the registry services)",
     "zhonghe.registry.ledger.take_from_blocks": HELPER + " (the registry services)",
     "zhonghe.registry.ledger.take_range": HELPER + " (the registry services)",

@@ -15,8 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.lib.append_only import drop_guard_sql
 from zhonghe.registry.audit import audit_chain, audit_registry
+from zhonghe.registry.ledger import content_hash
 from zhonghe.registry.models import CreditBlock, LedgerEntry, Retirement
-from zhonghe.registry.services import credits_issue, credits_retire
+from zhonghe.registry.services import credits_issue, credits_retire, ledger_seal_all
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,8 @@ def ledger(actors):
     buy(actors, a, 60)
     event, _inventory = accounted_event(actors.organiser)
     credits_retire(actor=actors.organiser, event_code=event.code, project_code=a.code, quantity_t=13, reason="抵消")
+    assert audit_registry() == []  # pending entries: content hashes and replay hold before the seal
+    assert ledger_seal_all() == LedgerEntry.objects.count()
     assert audit_registry() == []
     return a, b
 
@@ -176,3 +179,66 @@ def test_a_ledger_move_of_serials_the_sender_did_not_hold_is_reported(actors, le
     problems = audit_registry()
     assert f"{a.code}: ledger seq {transfer.seq} moves 1-60, not all held active by its sender" in problems
     assert f"ledger: seq {transfer.seq} entry_hash does not match its content" in problems
+
+
+# ---------------------------------------------------------------- seal after commit: pending entries and the head
+
+
+@pytest.fixture
+def pending(actors):
+    """Project A issued 1–100, the organiser bought 1–60 and retired 1–13; nothing sealed yet."""
+    a = project_with_credits(actors, 100, code="CQCER-A")
+    buy(actors, a, 60)
+    event, _inventory = accounted_event(actors.organiser)
+    credits_retire(actor=actors.organiser, event_code=event.code, project_code=a.code, quantity_t=13, reason="抵消")
+    assert not LedgerEntry.objects.filter(seq__isnull=False).exists()
+    assert audit_registry() == []
+    return a
+
+
+def test_an_edited_pending_entry_breaks_its_content_hash(actors, pending):
+    retire = LedgerEntry.objects.get(kind="retire")
+    LedgerEntry.objects.filter(pk=retire.pk).update(to_org=actors.orgs.outsider)
+    assert audit_chain() == [f"ledger: pending id {retire.pk} content does not match its content_hash"]
+
+
+def test_an_edited_pending_quantity_is_reported_with_its_range(pending):
+    issue = LedgerEntry.objects.get(kind="issue")
+    LedgerEntry.objects.filter(pk=issue.pk).update(quantity_t=1000)
+    problems = audit_registry()
+    assert f"ledger: pending id {issue.pk} content does not match its content_hash" in problems
+    assert f"ledger: pending id {issue.pk} quantity 1000 t does not match its serial range 1-100" in problems
+    assert f"{pending.code}: issued 1000 t but live blocks hold 100 t" in problems
+
+
+def test_a_recomputed_pending_content_hash_still_fails_the_replay(actors, pending):
+    transfer = LedgerEntry.objects.get(kind="transfer")
+    LedgerEntry.objects.filter(pk=transfer.pk).update(from_org=actors.orgs.outsider)
+    forged = LedgerEntry.objects.select_related("project", "from_org", "to_org").get(pk=transfer.pk)
+    LedgerEntry.objects.filter(pk=transfer.pk).update(content_hash=content_hash(forged))
+    problems = audit_registry()
+    assert f"{pending.code}: ledger pending id {transfer.pk} moves 1-60, not all held active by its sender" in problems
+    assert not any("content_hash" in p for p in problems)
+
+
+def test_a_pending_entry_with_a_forged_seal_is_reported(pending):
+    issue = LedgerEntry.objects.get(kind="issue")
+    LedgerEntry.objects.filter(pk=issue.pk).update(entry_hash="e" * 64)
+    assert audit_chain() == [f"ledger: pending id {issue.pk} carries a seal without a seq"]
+
+
+def test_an_edited_entry_sealed_later_keeps_failing_its_content_hash(pending):
+    issue = LedgerEntry.objects.get(kind="issue")
+    LedgerEntry.objects.filter(pk=issue.pk).update(reference="block:forged")
+    ledger_seal_all()  # the seal hashes the forged content; the content_hash set at append still disagrees
+    sealed = LedgerEntry.objects.get(pk=issue.pk)
+    assert audit_chain() == [f"ledger: seq {sealed.seq} content does not match its content_hash"]
+
+
+def test_a_truncated_sealed_tail_is_reported_against_the_head(pending):
+    ledger_seal_all()
+    last = LedgerEntry.objects.order_by("-seq").first()
+    LedgerEntry.objects.filter(pk=last.pk).delete()
+    assert audit_chain() == [
+        f"ledger: the head names seq {last.seq}, the chain ends at seq {last.seq - 1} (truncated or forged)"
+    ]

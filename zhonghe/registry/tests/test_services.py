@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.db.models import Sum
+from django.utils import timezone
 
 from zhonghe.events.models import Status
 from zhonghe.footprints.services import inventory_freeze
@@ -28,12 +29,13 @@ from zhonghe.footprints.tests.builders import (
 )
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhonghe.registry.audit import audit_registry
-from zhonghe.registry.ledger import GENESIS_HASH, entry_body, entry_hash
+from zhonghe.registry.ledger import GENESIS_HASH, content_hash, entry_body, entry_hash
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
     LedgerEntry,
+    LedgerHead,
     LedgerKind,
     Order,
     OrderStatus,
@@ -44,6 +46,7 @@ from zhonghe.registry.services import (
     RETIREMENT_PURPOSE,
     credits_issue,
     credits_retire,
+    ledger_seal_all,
     order_confirm,
     order_create,
     order_reject,
@@ -139,11 +142,17 @@ def test_credits_issue_continues_the_serials_and_writes_issue_entries(actors):
     assert (second.serial_first, second.serial_last, second.quantity_t) == (1001, 1500, 500)
     for block in (first, second):
         assert (block.holder, block.status, block.parent) == (actors.orgs.seller, BlockStatus.ACTIVE, None)
+    pending = list(LedgerEntry.objects.order_by("id"))  # appended unchained: ledger_seal chains them
+    assert [(e.seq, e.prev_hash, e.entry_hash) for e in pending] == [(None, None, None)] * 2
+    assert [e.content_hash for e in pending] == [content_hash(e) for e in pending]
+    assert audit_registry() == []
+    assert ledger_seal_all() == 2
     entries = list(LedgerEntry.objects.order_by("seq"))
     assert [(e.seq, e.kind, e.serial_first, e.serial_last, e.quantity_t) for e in entries] == [
         (1, "issue", 1, 1000, 1000),
         (2, "issue", 1001, 1500, 500),
     ]
+    assert LedgerHead.objects.values_list("seq", "entry_hash").get() == (2, entries[1].entry_hash)
     assert [(e.from_org, e.to_org, e.reference) for e in entries] == [
         (None, actors.orgs.seller, f"block:{first.code}"),
         (None, actors.orgs.seller, f"block:{second.code}"),
@@ -422,7 +431,7 @@ def test_credits_retire_records_beneficiary_purpose_and_reason(actors, project, 
         [retirement] = _retire(actors, accounted, project, 5, reason="  用于活动碳中和  ")
     retirement.refresh_from_db()
     org = actors.orgs.organiser
-    assert retirement.number == "ZH-R-2027-000001"
+    assert retirement.number == f"ZH-R-2027-{retirement.pk:06d}"  # from the row's id: unique, not gap-free
     assert (retirement.beneficiary_name, retirement.beneficiary_uscc) == (org.name, org.uscc)
     assert RETIREMENT_PURPOSE == "大型活动碳中和"
     assert RETIREMENT_PURPOSE in retirement.purpose and accounted.name in retirement.purpose
@@ -453,8 +462,9 @@ def test_retiring_to_the_requirement_moves_the_event_to_offset_exactly_at_the_bo
     assert log.actor == actors.users.organiser
     # Once OFFSET, nothing more is retired against the event.
     refused(Conflict, "not_accounted", _retire, actors, accounted, project, 1)
-    numbers = [r.number for r in retirements_for_event(accounted)]
-    assert [n[-7:] for n in numbers] == ["-000001", "-000002"]
+    numbers = [(r.number, r.pk) for r in retirements_for_event(accounted)]
+    assert len(numbers) == 2 and numbers[0][1] < numbers[1][1]
+    assert [n for n, _pk in numbers] == [f"ZH-R-{timezone.localdate().year}-{pk:06d}" for _n, pk in numbers]
 
 
 def test_retiring_more_than_required_at_once_also_completes(actors, project, accounted):

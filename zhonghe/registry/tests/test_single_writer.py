@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 LEDGER_MODELS = {
-    "CreditBlock", "LedgerEntry", "Retirement", "Order", "CreditProject", "Listing",
+    "CreditBlock", "LedgerEntry", "LedgerHead", "Retirement", "Order", "CreditProject", "Listing",
     "ExternalCancellation", "CreditInvalidation", "InvalidationImpact",
 }  # fmt: skip
 WRITE_METHODS = {"create", "bulk_create", "update", "get_or_create", "update_or_create", "delete", "bulk_update"}

@@ -4,11 +4,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from zhonghe.registry.audit import audit_registry
+from zhonghe.registry.services import ledger_seal_all
 
 
 class Command(BaseCommand):
     help = (
-        "Re-derive balances and the ledger hash chain from history; list every violation. "
+        "Seal the committed pending ledger entries, then re-derive balances and the ledger hash chain from "
+        "history; list every violation. "
         "--checkpoint FILE (a saved GET /api/v1/ledger/head answer) also checks the chain still holds that head."
     )
 
@@ -28,6 +30,7 @@ class Command(BaseCommand):
                 checkpoints.append(json.loads(Path(name).read_text(encoding="utf-8")))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"checkpoint {name}: {exc}") from exc
+        ledger_seal_all()  # the chain first takes in every committed entry (ledger_seal)
         problems = audit_registry(checkpoints=tuple(checkpoints))
         for problem in problems:
             self.stdout.write(problem)
