@@ -9,7 +9,7 @@ import threading
 import time
 import traceback
 
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 
 from zhonghe.jobs.models import Job
 from zhonghe.jobs.registry import handler_for
@@ -92,7 +92,15 @@ class Worker:
         """Loop until stopped (or, with once, until nothing is due). Returns how many jobs ran."""
         ran = 0
         while not self.stopping:
-            job = self.run_one()
+            try:
+                job = self.run_one()
+            except (OperationalError, InterfaceError) as exc:
+                # A database that is briefly unavailable or locked (SQLite "database table is locked", a dropped
+                # PostgreSQL connection) must not end the worker: drop the connection and try again shortly.
+                log.warning("worker %s: database error, retrying: %s", self.worker_id, exc)
+                refresh_connections()
+                self._stop.wait(self.sleep_s)
+                continue
             if job is not None:
                 ran += 1
                 continue

@@ -56,7 +56,10 @@ def test_the_command_seals_and_says_how_many():
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [(None, {"audit_seal": 5, "ledger_seal": 5, "check_deadlines": 3600, "prune_jobs": 3600}), ("check:60", {"check": 60})],
+    [
+        (None, {"audit_seal": 5, "ledger_seal": 5, "check_deadlines": 3600, "prune_jobs": 3600}),
+        ("check:60", {"check": 60}),
+    ],
 )
 def test_the_default_schedule_seals_every_five_seconds_and_reminds_hourly(env, expected):
     environ = {k: v for k, v in os.environ.items() if k != "ZHONGHE_PERIODIC_COMMANDS"}

@@ -88,3 +88,25 @@ def test_stop_ends_the_loop_after_the_job_in_hand():
     worker.run_one = run_one_then_stop
     assert worker.run() == 1, "the worker went on after being told to stop"
     assert Job.objects.filter(status=JobStatus.QUEUED).count() == 1
+
+
+def test_a_transient_database_error_does_not_end_the_worker(monkeypatch):
+    """SQLite's "database table is locked" or a dropped PostgreSQL connection while claiming: the worker logs it,
+    waits and claims again instead of dying (it used to end the run_jobs loop)."""
+    from django.db import OperationalError
+
+    import zhonghe.jobs.worker as worker_module
+
+    job = job_enqueue(kind=COUNT, payload={"rows": 2})
+    real_claim, failures = worker_module.job_claim, []
+
+    def flaky_claim(**kwargs):
+        if not failures:
+            failures.append("locked")
+            raise OperationalError("database table is locked")
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(worker_module, "job_claim", flaky_claim)
+    ran = Worker(worker_id="w-test", sleep_s=0).run(once=True)
+    job.refresh_from_db()
+    assert failures == ["locked"] and ran == 1 and job.status == JobStatus.DONE
