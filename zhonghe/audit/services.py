@@ -32,6 +32,7 @@ from django.utils import timezone
 from zhonghe.audit.digest import digest_of, seal_hash
 from zhonghe.audit.models import AuditEntry, AuditHead
 from zhonghe.audit.snapshot import audit_snapshot, changes_between, object_code, object_type
+from zhonghe.lib.sealing import seal_until_done, write_seals
 
 ACTION_RE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 _acting_as: contextvars.ContextVar[Any] = contextvars.ContextVar("zhonghe_audit_acting_as", default="system")
@@ -154,34 +155,14 @@ def audit_seal(*, limit: int = SEAL_BATCH) -> int:
         seals.append((sequence, prev_hash, entry_hash, pk))
         prev_hash = entry_hash
     if seals:
-        _write_seals(seals)
+        write_seals(AuditEntry, "sequence", seals)
         AuditHead.objects.filter(pk=1).update(sequence=sequence, entry_hash=prev_hash)
     return len(seals)
 
 
-def _write_seals(seals: list[tuple[int, str, str, int]]) -> None:
-    """One UPDATE per entry, sent as a batch (psycopg pipelines executemany): linear in the batch, unlike
-    bulk_update's CASE expressions. Only pending rows match; the trigger allows nothing else anyway."""
-    quote = transaction.get_connection().ops.quote_name
-    table = quote(AuditEntry._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('entry_hash')} = %s "
-        f"WHERE {quote('id')} = %s AND {quote('sequence')} IS NULL"
-    )
-    with transaction.get_connection().cursor() as cursor:
-        cursor.executemany(sql, seals)
-        if cursor.rowcount not in (-1, len(seals)):  # a row sealed twice would break the chain: refuse
-            raise RuntimeError(f"audit_seal: {cursor.rowcount} of {len(seals)} entries updated")
-
-
 def audit_seal_all(*, batch: int = SEAL_BATCH) -> int:
     """Seal every committed pending entry, `batch` per transaction; return how many."""
-    total = 0
-    while (count := audit_seal(limit=batch)) > 0:
-        total += count
-        if count < batch:
-            break
-    return total
+    return seal_until_done(audit_seal, batch=batch)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
+from zhonghe.lib.sealing import seal_until_done, write_seals
 from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry, LedgerHead
 from zhonghe.registry.serials import SerialRange, split_range
 
@@ -123,27 +124,14 @@ def ledger_seal(*, limit: int = SEAL_BATCH) -> int:
         seals.append((seq, prev, sealed_hash, entry.pk))
         prev = sealed_hash
     if seals:
-        quote = connection.ops.quote_name
-        sql = (
-            f"UPDATE {quote(LedgerEntry._meta.db_table)} SET {quote('seq')} = %s, {quote('prev_hash')} = %s, "
-            f"{quote('entry_hash')} = %s WHERE {quote('id')} = %s AND {quote('seq')} IS NULL"
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, seals)
-            if cursor.rowcount not in (-1, len(seals)):  # an entry sealed twice would fork the chain: refuse
-                raise RuntimeError(f"ledger_seal: {cursor.rowcount} of {len(seals)} entries updated")
+        write_seals(LedgerEntry, "seq", seals)
         LedgerHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
     return len(seals)
 
 
 def ledger_seal_all(*, batch: int = SEAL_BATCH) -> int:
     """Seal every committed pending entry, `batch` per transaction; return how many."""
-    total = 0
-    while (count := ledger_seal(limit=batch)) > 0:
-        total += count
-        if count < batch:
-            break
-    return total
+    return seal_until_done(ledger_seal, batch=batch)
 
 
 def allocate_id(model: type[Model]) -> int:

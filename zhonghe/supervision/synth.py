@@ -4,7 +4,7 @@ Everything made here is marked synthetic: organisations are named "【合成数�
 "合成数据", event names start with "【合成数据】" and carry obligation_rule "synthetic". The rows are written
 with bulk_create, bypassing the services on purpose (speed): no ledger entries, no audit chain, certificates
 with a placeholder signature that never verifies. Never run it against a database that holds real data;
-`synthetic_delete` removes every synthetic row again.
+nothing removes synthetic rows again: synthesize into a throw-away database.
 
 The mix is deterministic for a seed: ~40 % municipal organisers, 70 % of events obliged, most finished
 events certified (a tenth of them late), inventories for every event past accounting, one or two retirements

@@ -233,11 +233,11 @@ def test_short_free_text_is_shown_as_its_digest(actors):
 
 
 def test_the_sealer_refuses_to_seal_an_entry_twice(db):
-    from zhonghe.audit.services import _write_seals
+    from zhonghe.lib.sealing import write_seals
 
     with transaction.atomic():
         entry = audit_append(actor="system", action="organization.create", target=_org())
     audit_seal()
     with pytest.raises(RuntimeError, match="0 of 1"), transaction.atomic():
-        _write_seals([(2, "a" * 64, "b" * 64, entry.pk)])
+        write_seals(AuditEntry, "sequence", [(2, "a" * 64, "b" * 64, entry.pk)])
     assert AuditEntry.objects.get(pk=entry.pk).sequence == 1
