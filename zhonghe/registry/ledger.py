@@ -160,6 +160,7 @@ def take_from_blocks(
         raise RuntimeError("take_from_blocks must run inside a transaction")
     remaining = quantity_t
     taken_children: list[CreditBlock] = []
+    children: list[CreditBlock] = []
     for block in blocks:
         if remaining == 0:
             break
@@ -168,17 +169,20 @@ def take_from_blocks(
         block.status = BlockStatus.SUPERSEDED
         block.save(update_fields=["status"])
         taken_children.append(_child(block, taken, new_holder, new_status))
+        children.append(taken_children[-1])
         if rest is not None:
-            _child(block, rest, block.holder_id, BlockStatus.ACTIVE)
+            children.append(_child(block, rest, block.holder_id, BlockStatus.ACTIVE))
         remaining -= taken.quantity
     if remaining:
         raise RuntimeError("take_from_blocks called with insufficient blocks")  # callers check balance first
+    _insert(children)
     return taken_children
 
 
 def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int, status: str) -> CreditBlock:
+    """An unsaved child of `parent`; `_insert` writes a move's children in one statement."""
     # By id: no lazy load of the parent's project or holder inside the project lock.
-    return CreditBlock.objects.create(
+    return CreditBlock(
         project_id=parent.project_id,
         serial_first=serials.first,
         serial_last=serials.last,
@@ -187,6 +191,11 @@ def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int
         status=status,
         parent=parent,
     )
+
+
+def _insert(children: list[CreditBlock]) -> None:
+    """One INSERT for all of a move's children (ids come back with RETURNING on PostgreSQL and SQLite)."""
+    CreditBlock.objects.bulk_create(children)
 
 
 def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:
@@ -198,11 +207,14 @@ def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlo
     block_status = block.status
     block.status = BlockStatus.SUPERSEDED
     block.save(update_fields=["status"])
+    children = []
     if block.serial_first < first:
-        _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, block_status)
+        children.append(_child(block, SerialRange(block.serial_first, first - 1), block.holder_id, block_status))
     inside = _child(block, SerialRange(first, last), block.holder_id, BlockStatus.INVALIDATED)
+    children.append(inside)
     if last < block.serial_last:
-        _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, block_status)
+        children.append(_child(block, SerialRange(last + 1, block.serial_last), block.holder_id, block_status))
+    _insert(children)
     return [inside]
 
 
@@ -227,13 +239,20 @@ def take_range(
     if not covered:
         return None
     taken_children = []
+    children = []
     for block in touched:
         first, last = max(block.serial_first, serials.first), min(block.serial_last, serials.last)
         block.status = BlockStatus.SUPERSEDED
         block.save(update_fields=["status"])
         if block.serial_first < first:
-            _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, BlockStatus.ACTIVE)
+            children.append(
+                _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, BlockStatus.ACTIVE)
+            )
         taken_children.append(_child(block, SerialRange(first, last), new_holder, new_status))
+        children.append(taken_children[-1])
         if last < block.serial_last:
-            _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, BlockStatus.ACTIVE)
+            children.append(
+                _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, BlockStatus.ACTIVE)
+            )
+    _insert(children)
     return taken_children

@@ -445,15 +445,19 @@ def _retire(
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
     inventory = event.inventories.order_by("-version").first()
-    project = listings.locked_project(project_code)  # one statement: found and locked
-    retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
+    # Everything that depends only on the event (locked above) runs before the project lock, so the time
+    # the project is locked (which bounds one project's throughput) holds only the block moves and their
+    # records. Should the credits turn out insufficient, the Conflict rolls all of it back.
     event.retired_t += quantity_t
     event.save(update_fields=["retired_t"])
     if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
+    first_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
+    project = listings.locked_project(project_code)  # one statement: found and locked
+    retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
     retirements = []
-    for block in retired_blocks:
-        retirement_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
+    for index, block in enumerate(retired_blocks):
+        retirement_id = first_id if index == 0 else ledger.allocate_id(Retirement)
         retirement = Retirement.objects.create(
             id=retirement_id,
             number=f"ZH-R-{timezone.localdate().year}-{retirement_id:06d}",
