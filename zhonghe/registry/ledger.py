@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
+from zhonghe.lib.rows import insert_rows, mark_status
 from zhonghe.lib.sealing import seal_until_done, write_seals
 from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry, LedgerHead
 from zhonghe.registry.serials import SerialRange, split_range
@@ -83,7 +84,7 @@ def append_entry(
         at=timezone.now(),
     )
     entry.content_hash = content_hash(entry)
-    entry.save()
+    insert_rows([entry])
     return entry
 
 
@@ -161,13 +162,13 @@ def take_from_blocks(
     remaining = quantity_t
     taken_children: list[CreditBlock] = []
     children: list[CreditBlock] = []
+    superseded: list[CreditBlock] = []
     for block in blocks:
         if remaining == 0:
             break
         parent_range = SerialRange(block.serial_first, block.serial_last)
         taken, rest = split_range(parent_range, min(remaining, parent_range.quantity))
-        block.status = BlockStatus.SUPERSEDED
-        block.save(update_fields=["status"])
+        superseded.append(block)
         taken_children.append(_child(block, taken, new_holder, new_status))
         children.append(taken_children[-1])
         if rest is not None:
@@ -175,12 +176,12 @@ def take_from_blocks(
         remaining -= taken.quantity
     if remaining:
         raise RuntimeError("take_from_blocks called with insufficient blocks")  # callers check balance first
-    _insert(children)
+    _replace(superseded, children)
     return taken_children
 
 
 def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int, status: str) -> CreditBlock:
-    """An unsaved child of `parent`; `_insert` writes a move's children in one statement."""
+    """An unsaved child of `parent`; `_replace` writes a move's children in one statement."""
     # By id: no lazy load of the parent's project or holder inside the project lock.
     return CreditBlock(
         project_id=parent.project_id,
@@ -193,9 +194,13 @@ def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int
     )
 
 
-def _insert(children: list[CreditBlock]) -> None:
-    """One INSERT for all of a move's children (ids come back with RETURNING on PostgreSQL and SQLite)."""
-    CreditBlock.objects.bulk_create(children)
+def _replace(parents: list[CreditBlock], children: list[CreditBlock]) -> None:
+    """Supersede a move's parents in one UPDATE, then write all its children in one INSERT (ids come back with
+    RETURNING). In that order: a child starts at its parent's first serial, unique among live blocks."""
+    for parent in parents:
+        parent.status = BlockStatus.SUPERSEDED
+    mark_status(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED)
+    insert_rows(children)
 
 
 def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:
@@ -205,8 +210,6 @@ def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlo
         raise RuntimeError("invalidate_block must run inside a transaction")
     first, last = max(block.serial_first, serials.first), min(block.serial_last, serials.last)
     block_status = block.status
-    block.status = BlockStatus.SUPERSEDED
-    block.save(update_fields=["status"])
     children = []
     if block.serial_first < first:
         children.append(_child(block, SerialRange(block.serial_first, first - 1), block.holder_id, block_status))
@@ -214,7 +217,7 @@ def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlo
     children.append(inside)
     if last < block.serial_last:
         children.append(_child(block, SerialRange(last + 1, block.serial_last), block.holder_id, block_status))
-    _insert(children)
+    _replace([block], children)
     return [inside]
 
 
@@ -242,8 +245,6 @@ def take_range(
     children = []
     for block in touched:
         first, last = max(block.serial_first, serials.first), min(block.serial_last, serials.last)
-        block.status = BlockStatus.SUPERSEDED
-        block.save(update_fields=["status"])
         if block.serial_first < first:
             children.append(
                 _child(block, SerialRange(block.serial_first, first - 1), block.holder_id, BlockStatus.ACTIVE)
@@ -254,5 +255,5 @@ def take_range(
             children.append(
                 _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, BlockStatus.ACTIVE)
             )
-    _insert(children)
+    _replace(touched, children)
     return taken_children

@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, F, Q, Sum, When
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from zhonghe.accounts.models import Organization, Role
 from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.rows import locked_rows
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
@@ -44,17 +45,22 @@ MAX_LISTING_T = 100_000_000
 MAX_PRICE_CNY = Decimal("99999999.99")  # the column's 10 digits, 2 places
 
 
+_EARMARKED_SQL = (
+    "SELECT COALESCE(SUM(CASE WHEN status = %s AND valid_until >= %s THEN quantity_t - sold_t ELSE reserved_t END), 0)"
+    f" FROM {Listing._meta.db_table} WHERE project_id = %s AND seller_id = %s"
+)
+
+
 def earmarked_t(project: CreditProject, seller: Organization, *, today: dt.date, exclude: Listing | None = None) -> int:
     """Tonnes of `seller`'s stock of `project` promised to listings: unsold part of open, valid listings,
     plus what pending orders still reserve on closed or lapsed ones."""
-    listings = Listing.objects.filter(project=project, seller=seller)
-    if exclude is not None:
-        listings = listings.exclude(pk=exclude.pk)
-    live = Q(status=ListingStatus.OPEN, valid_until__gte=today)
-    promised = Sum(
-        Case(When(live, then=F("quantity_t") - F("sold_t")), default=F("reserved_t"), output_field=BigIntegerField())
-    )
-    return listings.aggregate(t=promised)["t"] or 0  # one statement: it runs inside the project lock
+    # One fixed statement (it runs inside the project lock): what Listing.objects.filter(project, seller)
+    # .aggregate(Sum(Case(When(open and valid, then=quantity_t - sold_t), default=reserved_t))) would compute.
+    sql = _EARMARKED_SQL + (" AND id <> %s" if exclude is not None else "")
+    params = [ListingStatus.OPEN, connection.ops.adapt_datefield_value(today), project.pk, seller.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, exclude.pk] if exclude is not None else params)
+        return int(cursor.fetchone()[0])
 
 
 def active_t(project: CreditProject, holder: Organization) -> int:
@@ -73,10 +79,10 @@ def locked_project(project_code: str) -> CreditProject:
 
 
 def _lock_project(project_code: str) -> CreditProject:
-    project = CreditProject.objects.select_for_update().filter(code=str(project_code).strip()).first()
-    if project is None:
+    found = locked_rows(CreditProject, "code = %s", [str(project_code).strip()])
+    if not found:
         raise NotFound(_("项目不存在"))
-    return project
+    return found[0]
 
 
 def _check_terms(

@@ -45,6 +45,7 @@ from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.rows import insert_rows, locked_rows
 from zhonghe.registry import ledger, listings
 from zhonghe.registry.ledger import ledger_seal, ledger_seal_all  # noqa: F401  (the sealer; callers import it here)
 from zhonghe.registry.models import (
@@ -170,10 +171,11 @@ def _locked_active_blocks(
     # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
     if not project_locked:
         CreditProject.objects.select_for_update().filter(pk=project.pk).first()
-    return list(
-        CreditBlock.objects.select_for_update()
-        .filter(project=project, holder=holder, status=BlockStatus.ACTIVE)
-        .order_by("serial_first")
+    return locked_rows(
+        CreditBlock,
+        "project_id = %s AND holder_id = %s AND status = %s",
+        [project.pk, holder.pk, BlockStatus.ACTIVE],
+        order_by="serial_first",
     )
 
 
@@ -444,7 +446,8 @@ def _retire(
 ) -> list[Retirement]:
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
-    inventory = event.inventories.order_by("-version").first()
+    # Only what a retirement needs of the inventory (its lines and activities can be megabytes).
+    inventory = event.inventories.order_by("-version").only("id", "event_id", "required_offset_t").first()
     # Everything that depends only on the event (locked above) runs before the project lock, so the time
     # the project is locked (which bounds one project's throughput) holds only the block moves and their
     # records. Should the credits turn out insufficient, the Conflict rolls all of it back.
@@ -458,7 +461,7 @@ def _retire(
     retirements = []
     for index, block in enumerate(retired_blocks):
         retirement_id = first_id if index == 0 else ledger.allocate_id(Retirement)
-        retirement = Retirement.objects.create(
+        retirement = Retirement(
             id=retirement_id,
             number=f"ZH-R-{timezone.localdate().year}-{retirement_id:06d}",
             event=event,
@@ -471,6 +474,7 @@ def _retire(
             reason=reason.strip(),
             actor=actor.user,
         )
+        insert_rows([retirement])
         ledger.append_entry(
             kind=LedgerKind.RETIRE,
             project=project,
@@ -481,5 +485,5 @@ def _retire(
         )
         retirements.append(retirement)
     for retirement in retirements:
-        audit_append(actor=actor, action="credits.retire", target=retirement)
+        audit_append(actor=actor, action="credits.retire", target=retirement, new=True)
     return retirements
