@@ -100,6 +100,28 @@ def audit_append(
 ) -> AuditEntry:
     """Append one (pending) entry for `action` on `target` in the caller's transaction; return it.
 
+    The arguments are audit_entry's; the entry is inserted at once.
+    """
+    entry = audit_entry(
+        actor=actor, action=action, target=target, before=before, deleted=deleted, fields=fields, new=new
+    )
+    insert_rows([entry])  # = entry.save() for a new entry, in fixed SQL (it runs inside writers' locks)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    deleted: bool = False,
+    fields: Sequence[str] | None = None,
+    new: bool = False,
+) -> AuditEntry:
+    """The entry audit_append writes, unsaved, for a service that inserts it together with the rows it logs
+    (lib.rows.insert_groups, same transaction). Prefer audit_append; a caller of this must insert the entry.
+
     actor: an accounts Actor, a User, a label ("system", "command:…") or None (the audit_acting_as label).
     before: audit_snapshot(target) taken before the change; deleted: call before deleting, after is empty.
     fields: restrict the digests and changes to these attnames (the fields the action is about).
@@ -134,7 +156,6 @@ def audit_append(
     }
     entry = AuditEntry(at=timezone.now(), **body)
     entry.content_hash = entry.compute_content_hash()
-    insert_rows([entry])  # = entry.save() for a new entry, in fixed SQL (it runs inside writers' locks)
     return entry
 
 

@@ -12,6 +12,9 @@ built once per model and do what the ORM call they replace does, on PostgreSQL a
   instances through `Model.objects.raw` (the backend's converters apply), FOR UPDATE where the database
   has it (SQLite serialises writers instead).
 * `mark_status(model, ids, status)` = `model.objects.filter(pk__in=ids).update(status=status)`.
+* `insert_groups` and `mark_status_then_insert` run several of these in one round trip on PostgreSQL (one
+  multi-statement query, in order, inside the caller's transaction); a retirement's writes inside the project
+  lock are two round trips instead of five.
 """
 
 from __future__ import annotations
@@ -35,29 +38,79 @@ def _insert_sql(model: type[models.Model], vendor: str, with_pk: bool, rows: int
     return sql, fields
 
 
-def insert_rows(objs: Sequence[models.Model]) -> None:
-    """INSERT new instances of one model in one statement, as save() would; sets their primary keys."""
+def prepare_rows(objs: Sequence[models.Model]) -> None:
+    """What save() does to new rows before it writes them: the pre_save signal (the text guard), each field's
+    pre_save (auto_now_add sets the time) and database preparation. Runs once per instance; insert_* call it."""
     if not objs:
         return
     model = type(objs[0])
     with_pk = objs[0].pk is not None
     if any(type(o) is not model or (o.pk is not None) != with_pk or not o._state.adding for o in objs):
-        raise ValueError("insert_rows takes new instances of one model, all with or all without a primary key")
-    using = connection.alias
+        raise ValueError("rows to insert must be new instances of one model, all with or all without a primary key")
+    _, fields = _insert_sql(model, connection.vendor, with_pk, 1)
     for obj in objs:
-        pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    sql, fields = _insert_sql(model, connection.vendor, with_pk, len(objs))
-    params: list[Any] = []
+        if getattr(obj, "_rows_params", None) is None:
+            pre_save.send(sender=model, instance=obj, raw=False, using=connection.alias, update_fields=None)
+            obj._rows_params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+
+
+def insert_rows(objs: Sequence[models.Model]) -> None:
+    """INSERT new instances of one model in one statement, as save() would; sets their primary keys."""
+    insert_groups([objs])
+
+
+def insert_groups(groups: Sequence[Sequence[models.Model]]) -> None:
+    """insert_rows for several models' rows, in the order given, in one round trip where the database allows."""
+    groups = [g for g in groups if g]
+    for objs in groups:
+        prepare_rows(objs)
+    results = _run([_insert_statement(objs) for objs in groups])
+    for objs, rows in zip(groups, results, strict=True):
+        _inserted(objs, rows)
+
+
+def mark_status_then_insert(model: type[models.Model], ids: Sequence[int], status: str, objs: Sequence) -> None:
+    """mark_status(model, ids, status), then insert_rows(objs), in one round trip where the database allows."""
+    prepare_rows(objs)
+    statements = [_status_statement(model, ids, status)] if ids else []
+    results = _run([*statements, _insert_statement(objs)] if objs else statements)
+    if objs:
+        _inserted(objs, results[-1])
+
+
+def _insert_statement(objs: Sequence[models.Model]) -> tuple[str, list]:
+    sql, _ = _insert_sql(type(objs[0]), connection.vendor, objs[0].pk is not None, len(objs))
+    return sql, [p for obj in objs for p in obj._rows_params]
+
+
+def _inserted(objs: Sequence[models.Model], rows: list) -> None:
+    for obj, row in zip(objs, rows, strict=True):
+        obj.pk = row[0]
+        obj._state.adding, obj._state.db = False, connection.alias
+        del obj._rows_params
     for obj in objs:
-        params.extend(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
+        post_save.send(
+            sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=connection.alias
+        )
+
+
+def _run(statements: list[tuple[str, list]]) -> list[list]:
+    """Each statement's rows (RETURNING), statements run in order in the caller's transaction. PostgreSQL takes
+    them as one multi-statement query (one round trip: the driver binds the parameters on the client side);
+    SQLite's driver runs one statement per call."""
+    results = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pks = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, using
-    for obj in objs:
-        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            for index in range(len(statements)):
+                if index:
+                    cursor.nextset()
+                results.append(cursor.fetchall() if cursor.description else [])
+            return results
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall() if cursor.description else [])
+    return results
 
 
 def locked_rows(model: type[models.Model], where: str, params: Sequence[Any], order_by: str = "") -> list:
@@ -73,11 +126,12 @@ def locked_rows(model: type[models.Model], where: str, params: Sequence[Any], or
 
 def mark_status(model: type[models.Model], ids: Sequence[int], status: str) -> None:
     """Set `status` on the rows `ids` in one UPDATE (no signals, as QuerySet.update)."""
-    if not ids:
-        return
+    if ids:
+        _run([_status_statement(model, ids, status)])
+
+
+def _status_statement(model: type[models.Model], ids: Sequence[int], status: str) -> tuple[str, list]:
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(ids))
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"UPDATE {table} SET {quote('status')} = %s WHERE {pk} IN ({marks})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [status, *ids])
+    marks = ", ".join(["%s"] * len(ids))
+    return f"UPDATE {table} SET {quote('status')} = %s WHERE {pk} IN ({marks})", [status, *ids]

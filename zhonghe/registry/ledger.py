@@ -21,7 +21,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
-from zhonghe.lib.rows import insert_rows, mark_status
+from zhonghe.lib.rows import insert_rows, mark_status_then_insert
 from zhonghe.lib.sealing import seal_until_done, write_seals
 from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry, LedgerHead
 from zhonghe.registry.serials import SerialRange, split_range
@@ -72,6 +72,23 @@ def append_entry(
     reference: str,
 ) -> LedgerEntry:
     """Append one pending entry (no shared lock; ledger_seal chains it after commit)."""
+    entry = new_entry(
+        kind=kind, project=project, serials=serials, from_org=from_org, to_org=to_org, reference=reference
+    )
+    insert_rows([entry])
+    return entry
+
+
+def new_entry(
+    *,
+    kind: str,
+    project: CreditProject,
+    serials: SerialRange,
+    from_org: Organization | None,
+    to_org: Organization | None,
+    reference: str,
+) -> LedgerEntry:
+    """The pending entry append_entry writes, unsaved, for a caller that inserts it with its other rows."""
     entry = LedgerEntry(
         kind=kind,
         project=project,
@@ -84,7 +101,6 @@ def append_entry(
         at=timezone.now(),
     )
     entry.content_hash = content_hash(entry)
-    insert_rows([entry])
     return entry
 
 
@@ -135,9 +151,10 @@ def ledger_seal_all(*, batch: int = SEAL_BATCH) -> int:
     return seal_until_done(ledger_seal, batch=batch)
 
 
-def allocate_id(model: type[Model]) -> int:
+def allocate_id(model: type[Model], *, above: int = 0) -> int:
     """A fresh primary key for `model` without a lock held to commit (PostgreSQL: its identity sequence, never
-    rolled back, so numbers built from it may have gaps; SQLite: writers are serialised by the database)."""
+    rolled back, so numbers built from it may have gaps; SQLite: writers are serialised by the database, and
+    `above` is the last id this transaction allocated but has not inserted yet)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_id must run inside a transaction")
     table = model._meta.db_table
@@ -145,7 +162,8 @@ def allocate_id(model: type[Model]) -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [connection.ops.quote_name(table)])
         else:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}")
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+            return max(cursor.fetchone()[0], above) + 1
         return cursor.fetchone()[0]
 
 
@@ -196,11 +214,11 @@ def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int
 
 def _replace(parents: list[CreditBlock], children: list[CreditBlock]) -> None:
     """Supersede a move's parents in one UPDATE, then write all its children in one INSERT (ids come back with
-    RETURNING). In that order: a child starts at its parent's first serial, unique among live blocks."""
+    RETURNING), in one round trip on PostgreSQL. In that order: a child starts at its parent's first serial,
+    unique among live blocks."""
     for parent in parents:
         parent.status = BlockStatus.SUPERSEDED
-    mark_status(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED)
-    insert_rows(children)
+    mark_status_then_insert(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED, children)
 
 
 def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:

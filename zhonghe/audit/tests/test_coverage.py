@@ -99,6 +99,7 @@ SERVICES: dict[str, object] = {
     "the moves were logged by their services",
     "zhonghe.registry.ledger.ledger_seal_all": "exempt: repeats ledger_seal until nothing is pending",
     "zhonghe.registry.ledger.append_entry": HELPER + " (the registry services)",
+    "zhonghe.registry.ledger.new_entry": HELPER + " (credits_retire: an unsaved entry it inserts with its rows)",
     "zhonghe.registry.ledger.take_from_blocks": HELPER + " (the registry services)",
     "zhonghe.registry.ledger.take_range": HELPER + " (the registry services)",
     "zhonghe.registry.ledger.invalidate_block": HELPER + " (credits_invalidate)",
@@ -186,7 +187,8 @@ def _reach(module_name: str, function: str) -> tuple[set[str], set[str]]:
             if not isinstance(node, ast.Call):
                 continue
             callee = node.func
-            if isinstance(callee, ast.Name) and callee.id == "audit_append":
+            # audit_entry builds the same entry for a service that inserts it with the rows it logs
+            if isinstance(callee, ast.Name) and callee.id in ("audit_append", "audit_entry"):
                 action = next(k.value for k in node.keywords if k.arg == "action")
                 actions |= {
                     c.value for c in ast.walk(action) if isinstance(c, ast.Constant) and isinstance(c.value, str)

@@ -14,7 +14,7 @@ from zhonghe.accounts.models import Organization
 from zhonghe.audit.models import AuditEntry
 from zhonghe.audit.services import audit_append
 from zhonghe.lib.errors import ValidationFailed
-from zhonghe.lib.rows import insert_rows, locked_rows, mark_status
+from zhonghe.lib.rows import insert_groups, insert_rows, locked_rows, mark_status
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,22 @@ def test_audit_append_for_a_new_object_skips_the_digest_lookup_with_the_same_res
     assert len(queries.captured_queries) == 1  # the INSERT only
     assert looked_up.before_digest == known.before_digest == ""
     assert AuditEntry.objects.get(pk=known.pk).content_hash == known.compute_content_hash()
+
+
+def test_insert_groups_is_one_round_trip_on_postgresql_and_all_or_nothing():
+    from django.db import IntegrityError
+
+    taken = Organization.objects.create(name="已有", kind="other", uscc="91500000MA0000001X")
+    before = Organization.objects.count()
+    orgs = [Organization(name="单位辛", kind="individual")]
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            insert_groups([orgs, [Organization(name="单位壬", kind="individual")]])
+    expected = 1 if connection.vendor == "postgresql" else 2
+    assert len(queries.captured_queries) == expected
+    assert Organization.objects.filter(pk=orgs[0].pk, name="单位辛").exists()
+    clash = [Organization(name="单位癸", kind="individual")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_groups([clash, [Organization(name="重复", kind="other", uscc=taken.uscc)]])
+    assert Organization.objects.count() == before + 2  # the failed batch left nothing, its first group included
+    assert not Organization.objects.filter(name="单位癸").exists()
