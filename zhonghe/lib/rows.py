@@ -11,6 +11,7 @@ built once per model and do what the ORM call they replace does, on PostgreSQL a
 * `locked_rows(model, where, params)` = `model.objects.select_for_update().filter(...)` with a SQL WHERE:
   instances through `Model.objects.raw` (the backend's converters apply), FOR UPDATE where the database
   has it (SQLite serialises writers instead).
+* `save_fields(obj, names)` = `obj.save(update_fields=names)`.
 * `mark_status(model, ids, status)` = `model.objects.filter(pk__in=ids).update(status=status)`.
 * `insert_groups` and `mark_status_then_insert` run several of these in one round trip on PostgreSQL (one
   multi-statement query, in order, inside the caller's transaction); a retirement's writes inside the project
@@ -113,15 +114,39 @@ def _run(statements: list[tuple[str, list]]) -> list[list]:
     return results
 
 
-def locked_rows(model: type[models.Model], where: str, params: Sequence[Any], order_by: str = "") -> list:
-    """Instances of `model` matching the SQL `where` (columns of its own table), locked FOR UPDATE."""
+def locked_rows(
+    model: type[models.Model],
+    where: str,
+    params: Sequence[Any],
+    order_by: str = "",
+    extra: tuple[str, Sequence[Any]] | None = None,
+) -> list:
+    """Instances of `model` matching the SQL `where` (columns of its own table), locked FOR UPDATE.
+
+    extra: (SQL expression AS name, its params), one more column read in the same statement, set on each
+    instance as `name` (e.g. a sum over another table; only the model's own rows are locked).
+    """
     quote = connection.ops.quote_name
-    sql = f"SELECT * FROM {quote(model._meta.db_table)} WHERE {where}"
+    column, extra_params = extra if extra is not None else ("", [])
+    sql = f"SELECT *{', ' + column if column else ''} FROM {quote(model._meta.db_table)} WHERE {where}"
     if order_by:
         sql += f" ORDER BY {order_by}"
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    return list(model.objects.raw(sql, params))
+    return list(model.objects.raw(sql, [*extra_params, *params]))
+
+
+def save_fields(obj: models.Model, names: Sequence[str]) -> None:
+    """obj.save(update_fields=names) in fixed SQL: the signals, each field's pre_save and preparation."""
+    model, using = type(obj), connection.alias
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=frozenset(names))
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in fields]
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    _run([(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [*values, obj.pk])])
+    post_save.send(sender=model, instance=obj, created=False, update_fields=frozenset(names), raw=False, using=using)
 
 
 def mark_status(model: type[models.Model], ids: Sequence[int], status: str) -> None:

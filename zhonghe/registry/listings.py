@@ -56,11 +56,17 @@ def earmarked_t(project: CreditProject, seller: Organization, *, today: dt.date,
     plus what pending orders still reserve on closed or lapsed ones."""
     # One fixed statement (it runs inside the project lock): what Listing.objects.filter(project, seller)
     # .aggregate(Sum(Case(When(open and valid, then=quantity_t - sold_t), default=reserved_t))) would compute.
-    sql = _EARMARKED_SQL + (" AND id <> %s" if exclude is not None else "")
-    params = [ListingStatus.OPEN, connection.ops.adapt_datefield_value(today), project.pk, seller.pk]
+    sql, params = earmarked_sql(project, seller, today=today)
+    if exclude is not None:
+        sql, params = sql + " AND id <> %s", [*params, exclude.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, exclude.pk] if exclude is not None else params)
+        cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
+
+
+def earmarked_sql(project: CreditProject, seller: Organization, *, today: dt.date) -> tuple[str, list]:
+    """earmarked_t as (SQL, params), for a caller that reads it in the statement that locks the blocks."""
+    return _EARMARKED_SQL, [ListingStatus.OPEN, connection.ops.adapt_datefield_value(today), project.pk, seller.pk]
 
 
 def active_t(project: CreditProject, holder: Organization) -> int:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
-from zhonghe.lib.rows import insert_groups, locked_rows, prepare_rows
+from zhonghe.lib.rows import insert_groups, locked_rows, prepare_rows, save_fields
 from zhonghe.registry import ledger, listings
 from zhonghe.registry.ledger import ledger_seal, ledger_seal_all  # noqa: F401  (the sealer; callers import it here)
 from zhonghe.registry.models import (
@@ -166,17 +166,23 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
 
 def _locked_active_blocks(
     project: CreditProject, holder: Organization, *, project_locked: bool = False
-) -> list[CreditBlock]:
+) -> tuple[list[CreditBlock], int]:
+    """The holder's active blocks of the project in serial order, locked, and the tonnes of them the holder
+    promised to its listings (listings.earmarked_t), read in the same statement."""
     # Lock the project row first: a writer that waited here then reads the blocks afresh, including the
     # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
     if not project_locked:
         CreditProject.objects.select_for_update().filter(pk=project.pk).first()
-    return locked_rows(
+    promised_sql, promised_params = listings.earmarked_sql(project, holder, today=timezone.localdate())
+    blocks = locked_rows(
         CreditBlock,
         "project_id = %s AND holder_id = %s AND status = %s",
         [project.pk, holder.pk, BlockStatus.ACTIVE],
         order_by="serial_first",
+        extra=(f"({promised_sql}) AS promised_t", promised_params),
     )
+    # No block held: nothing is free whatever was promised (callers only compare held - promised with ≥ 1 t).
+    return blocks, (int(blocks[0].promised_t) if blocks else 0)
 
 
 def _project_by_code(code: str) -> CreditProject:
@@ -289,10 +295,10 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     if order.expires_at and order.expires_at < timezone.now():
         raise Conflict(_("订单已超过保留期限"), code="order_expired")
     listing = listings.locked_listing(order.listing.code) if order.listing_id else None
-    blocks = _locked_active_blocks(order.project, actor.organization)
+    blocks, promised_t = _locked_active_blocks(order.project, actor.organization)
     held_t = sum(b.quantity_t for b in blocks)
     if listing is None:
-        held_t -= listings.earmarked_t(order.project, actor.organization, today=timezone.localdate())
+        held_t -= promised_t
     if held_t < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
     moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
@@ -357,13 +363,11 @@ def credits_retire(
         raise ValidationFailed(_("请填写注销原因"), fields={"reason": "required"})
     beneficiary = retirement_beneficiary(actor.organization, beneficiary_name, beneficiary_uscc)
     serials = _requested_range(serial_first, serial_last, quantity_t)
-    event = (
-        Event.objects.select_for_update()
-        .filter(code=parse_code(event_code, "event"), organization=actor.organization)
-        .first()
-    )
-    if event is None:
+    code = Event._meta.get_field("code").get_db_prep_value(parse_code(event_code, "event"), connection)
+    found = locked_rows(Event, "code = %s AND organization_id = %s", [code, actor.organization.pk])
+    if not found:
         raise NotFound(_("活动不存在"))
+    event = found[0]
     params = {"event": str(event.code), "project": project_code, "quantity_t": quantity_t, "reason": reason}
     if beneficiary_name or beneficiary_uscc or serials:
         params.update(beneficiary=list(beneficiary), serials=[serial_first, serial_last])
@@ -415,9 +419,8 @@ def _requested_range(first: object, last: object, quantity_t: int) -> SerialRang
 def _take_for_retirement(
     actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
 ) -> list[CreditBlock]:
-    blocks = _locked_active_blocks(project, actor.organization, project_locked=True)
     # Tonnes the organisation promised to its own listings are not its to retire.
-    promised_t = listings.earmarked_t(project, actor.organization, today=timezone.localdate())
+    blocks, promised_t = _locked_active_blocks(project, actor.organization, project_locked=True)
     if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
     if serials is None:
@@ -452,7 +455,7 @@ def _retire(
     # the project is locked (which bounds one project's throughput) holds only the block moves and their
     # records. Should the credits turn out insufficient, the Conflict rolls all of it back.
     event.retired_t += quantity_t
-    event.save(update_fields=["retired_t"])
+    save_fields(event, ["retired_t"])
     if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     first_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free

@@ -14,7 +14,7 @@ from zhonghe.accounts.models import Organization
 from zhonghe.audit.models import AuditEntry
 from zhonghe.audit.services import audit_append
 from zhonghe.lib.errors import ValidationFailed
-from zhonghe.lib.rows import insert_groups, insert_rows, locked_rows, mark_status
+from zhonghe.lib.rows import insert_groups, insert_rows, locked_rows, mark_status, save_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,26 @@ def test_insert_groups_is_one_round_trip_on_postgresql_and_all_or_nothing():
         insert_groups([clash, [Organization(name="重复", kind="other", uscc=taken.uscc)]])
     assert Organization.objects.count() == before + 2  # the failed batch left nothing, its first group included
     assert not Organization.objects.filter(name="单位癸").exists()
+
+
+def test_save_fields_writes_only_the_named_columns_and_runs_the_text_guard():
+    org = Organization.objects.create(name="单位子", kind="individual", department="甲部门")
+    org.name, org.department = "单位丑", "乙部门"
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        save_fields(org, ["name"])
+    assert len(queries.captured_queries) == 1
+    assert (_stored(org)["name"], _stored(org)["department"]) == ("单位丑", "甲部门")  # department not written
+    org.name = "坏\x07名"
+    with pytest.raises(ValidationFailed):
+        save_fields(org, ["name"])
+    assert Organization.objects.get(pk=org.pk).name == "单位丑"
+
+
+def test_locked_rows_reads_an_extra_column_in_the_same_statement():
+    org = Organization.objects.create(name="单位寅", kind="individual")
+    Organization.objects.create(name="单位卯", kind="individual")
+    count_sql = f"(SELECT COUNT(*) FROM {Organization._meta.db_table} WHERE kind = %s) AS people"
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        (found,) = locked_rows(Organization, "id = %s", [org.pk], extra=(count_sql, ["individual"]))
+    assert len(queries.captured_queries) == 1
+    assert found.pk == org.pk and found.people == Organization.objects.filter(kind="individual").count()
