@@ -42,6 +42,7 @@ from zhonghe.audit.services import audit_append, audit_entry
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
+from zhonghe.footprints.models import InventoryVersion
 from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
@@ -438,6 +439,12 @@ def _take_for_retirement(
     return taken
 
 
+_LATEST_INVENTORY_SQL = (
+    f"SELECT id, required_offset_t FROM {InventoryVersion._meta.db_table} WHERE event_id = %s"
+    " ORDER BY version DESC LIMIT 1"
+)
+
+
 def _retire(
     actor: Actor,
     event: Event,
@@ -449,14 +456,16 @@ def _retire(
 ) -> list[Retirement]:
     if event.status != Status.ACCOUNTED:
         raise Conflict(_("请先冻结核算结果；已完成抵消的活动无需再注销"), code="not_accounted")
-    # Only what a retirement needs of the inventory (its lines and activities can be megabytes).
-    inventory = event.inventories.order_by("-version").only("id", "event_id", "required_offset_t").first()
+    # Only what a retirement needs of the latest inventory (its lines and activities can be megabytes).
+    with connection.cursor() as cursor:
+        cursor.execute(_LATEST_INVENTORY_SQL, [event.pk])
+        inventory_id, required_offset_t = cursor.fetchone()
     # Everything that depends only on the event (locked above) runs before the project lock, so the time
     # the project is locked (which bounds one project's throughput) holds only the block moves and their
     # records. Should the credits turn out insufficient, the Conflict rolls all of it back.
     event.retired_t += quantity_t
     save_fields(event, ["retired_t"])
-    if offset_covered_t(event) >= inventory.required_offset_t:  # external cancellations count too
+    if offset_covered_t(event) >= required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     first_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
     project = listings.locked_project(project_code)  # one statement: found and locked
@@ -469,7 +478,7 @@ def _retire(
                 id=retirement_id,
                 number=f"ZH-R-{timezone.localdate().year}-{retirement_id:06d}",
                 event=event,
-                inventory=inventory,
+                inventory_id=inventory_id,
                 block=block,
                 quantity_t=block.quantity_t,
                 beneficiary_name=beneficiary[0],
