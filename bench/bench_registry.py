@@ -11,9 +11,9 @@ and ``zh_bench_pgbench`` (``pgbench -i -s 10``). In the same run it measures:
 * 8 processes of transfers (a direct order confirmed by the seller), 8 buyers of 8 projects;
 * one process retiring before and after 100,000 retired blocks are added to the project's history;
 
-and prints rates, their ratio to pgbench, statements per retirement and the time from taking the project lock
-to commit (the "time inside the lock", which bounds one project's throughput). With seal after commit (a
-checkout whose registry services have ledger_seal_all), one more process seals the ledger every second during
+and prints rates, their ratio to pgbench, round trips and statements per retirement and the time from taking
+the project lock to commit (the "time inside the lock", which bounds one project's throughput). With seal after
+commit (a checkout whose registry services have ledger_seal_all), one more process seals the ledger every second during
 each run, as the worker's periodic `ledger_seal` would. Prints figures only.
 """
 
@@ -188,7 +188,10 @@ def run_clients(kind: str, plan: dict, clients: int = CLIENTS) -> tuple[float, l
     return total / elapsed, [t for r in results for t in r[1]]
 
 
-def statements_per_retirement(plan: dict) -> int:
+def statements_per_retirement(plan: dict) -> str:
+    """Round trips of one retirement, the SQL statements they carry, and the round trips from the project lock
+    to the commit (included)."""
+    import sqlparse
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -202,7 +205,10 @@ def statements_per_retirement(plan: dict) -> int:
             actor=organiser, event_code=plan["events"]["own"][1], project_code=plan["projects"][1], quantity_t=1,
             reason="基准",
         )  # fmt: skip
-    return len(queries.captured_queries)
+    sqls = [q["sql"] for q in queries.captured_queries]
+    statements = sum(len(sqlparse.split(sql)) for sql in sqls)
+    lock = next(i for i, sql in enumerate(sqls) if "registry_creditproject" in sql and "FOR UPDATE" in sql)
+    return f"{len(sqls)} round trips ({statements} SQL statements), {len(sqls) - lock} of them inside the project lock"
 
 
 def add_history(plan: dict) -> None:
@@ -242,7 +248,7 @@ def main() -> None:
     tps = pgbench_tps()
     print(f"Registry benchmark on PostgreSQL ({SERVER}), {CLIENTS} clients × {SECONDS:.0f} s each run")
     print(f"pgbench tpcb-like -c {CLIENTS} -j 2 scale 10: {tps:,.0f} tps")
-    print(f"statements per 1 t retirement (one block): {statements_per_retirement(plan)}")
+    print(f"one 1 t retirement (one block): {statements_per_retirement(plan)}")
     rows = [
         ("retire, 8 clients on 8 projects/holders", "own"),
         ("retire, 8 clients on 1 project/holder", "shared"),
