@@ -303,8 +303,8 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     if held_t < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
     moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
-    for child in moved:
-        ledger.append_entry(
+    entries = [
+        ledger.new_entry(
             kind=LedgerKind.TRANSFER,
             project=order.project,
             serials=SerialRange(child.serial_first, child.serial_last),
@@ -312,14 +312,17 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
             to_org=order.buyer,
             reference=f"order:{order.code}",
         )
+        for child in moved
+    ]
     if listing is not None:
         listing.reserved_t -= order.quantity_t
         listing.sold_t += order.quantity_t
-        listing.save(update_fields=["reserved_t", "sold_t", "updated_at"])
+        save_fields(listing, ["reserved_t", "sold_t", "updated_at"])
     order.status = OrderStatus.CONFIRMED
     order.decided_at = timezone.now()
-    order.save(update_fields=["status", "decided_at"])
-    audit_append(actor=actor, action="order.confirm", target=order)
+    save_fields(order, ["status", "decided_at"])
+    logged = audit_entry(actor=actor, action="order.confirm", target=order)
+    insert_groups([entries, [logged]])  # one round trip inside the project lock (PostgreSQL)
     return order
 
 
