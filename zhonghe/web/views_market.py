@@ -16,6 +16,7 @@ from zhonghe.web.access import MARKET_ROLES, SELLER_ROLES, apply_error, confirme
 from zhonghe.web.forms_market import DeclineForm, ListingTermsForm
 from zhonghe.web.pages import market_page, orders_page
 from zhonghe.web.pages_market import holdings_page, listings_block, seller_listings_page
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 
 def _render_market(request, ctx, status):
@@ -55,10 +56,8 @@ def listing_order(request, listing_code):
         except ApplicationError as exc:
             status = apply_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("已预留%(q)s吨，合计%(total)s元，等待出售方确认") % {"q": order.quantity_t, "total": order.total_cny},
-            )
+            reserved = {"q": format_number(order.quantity_t, "t"), "total": format_number(order.total_cny, "cny")}
+            messages.success(request, _("已预留%(q)s吨，合计%(total)s元，等待出售方确认") % reserved)
             return redirect("web:orders")
     ctx = {**market_page(request.actor), **block}
     return render(request, "web/market.html", ctx, status=status)

@@ -23,6 +23,7 @@ from zhonghe.registry.services import credits_retire, order_create
 from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.pages import Bound, event_detail_page
 from zhonghe.web.pages_offsets import external_review_page
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 from zhonghe.web.views_events import event_url, render_event
 
 
@@ -119,7 +120,9 @@ def event_basket(request, code):
         return render(request, "web/basket.html", {**ctx, "error": exc.message}, status=exc.http_status)
     total = sum((o.total_cny or 0 for o in orders), Decimal("0.00"))
     messages.success(
-        request, _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认") % {"n": len(orders), "total": total}
+        request,
+        _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认")
+        % {"n": len(orders), "total": format_number(total, "cny")},
     )
     return redirect(event_url(code, anchor="offset"))
 
