@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from zhonghe.lib.numbers import xlsx_format
 from zhonghe.supervision.filters import Filters
 from zhonghe.supervision.tables import Table
-from zhonghe.web.templatetags.zhonghe_numbers import xlsx_format
 
 
 def filters_text(filters: Filters) -> str:

@@ -21,10 +21,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as PdfTable
 
 from zhonghe.certificates.pdf_fonts import CREDITS_TABLE_STYLE, GREEN, certificate_styles, register_cjk_font
+from zhonghe.lib.numbers import xlsx_format
 from zhonghe.supervision.exports import write_table
 from zhonghe.supervision.records import EventRecord
 from zhonghe.supervision.tables import Table, Total, display
-from zhonghe.web.templatetags.zhonghe_numbers import xlsx_format
 
 WIDTH = A4[0] - 30 * mm
 

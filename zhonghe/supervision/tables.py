@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from zhonghe.accounts.models import OrgLevel
 from zhonghe.events.models import ActivityCategory, EventKind
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.models import CreditType, Origin
 from zhonghe.supervision.figures import Cube, Tally
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
 from zhonghe.web.templatetags.zhonghe_web import district_name
 
 KG_PER_T = Decimal(1000)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from zhonghe.lib.numbers import format_number
 from zhonghe.web.labels import ACTION_LABELS
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 ACTION, LINK, WAIT, DONE = "action", "link", "wait", "done"
 

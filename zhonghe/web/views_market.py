@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.lib.errors import ApplicationError
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.listings import listing_create, listing_update, listing_withdraw, order_cancel
 from zhonghe.registry.selectors import listing_for_seller
 from zhonghe.registry.services import order_confirm, order_create, order_reject
@@ -16,7 +17,6 @@ from zhonghe.web.access import MARKET_ROLES, SELLER_ROLES, apply_error, confirme
 from zhonghe.web.forms_market import DeclineForm, ListingTermsForm
 from zhonghe.web.pages import market_page, orders_page
 from zhonghe.web.pages_market import holdings_page, listings_block, seller_listings_page
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 
 def _render_market(request, ctx, status):

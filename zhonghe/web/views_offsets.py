@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.lib.errors import ApplicationError, ValidationFailed
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.basket import basket_deviations, basket_for_event, basket_order
 from zhonghe.registry.external import (
     external_cancellation_confirm,
@@ -23,7 +24,6 @@ from zhonghe.registry.services import credits_retire, order_create
 from zhonghe.web.access import apply_error, confirmed, member_view
 from zhonghe.web.pages import Bound, event_detail_page
 from zhonghe.web.pages_offsets import external_review_page
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
 from zhonghe.web.views_events import event_url, render_event
 
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.models import CreditType, OrderStatus, Origin
 from zhonghe.web import report_content
 from zhonghe.web.labels import ACTION_LABELS, PART_LABELS, factor_label, method_text, unit_text
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 register = template.Library()
 
