@@ -190,18 +190,20 @@ def test_published_plan_pdf_shows_the_estimates_figures_with_an_embedded_font(ac
     response = client.get(f"/plans/{published.code}/plan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content, tmp_path)
-    numbers = set(re.findall(r"\d+\.\d{3}\b", text))
+    numbers = set(re.findall(r"(?<![\d,.])\d{1,3}(?:,\d{3})*\.\d+\b", text))  # grouped: 56,411.2
     plan = Plan.objects.get(event=published)
     assert "碳中和计划书" in text and published.name in text and published.organization.name in text
-    assert f"{plan.estimate_kg_co2e}" in numbers
+    assert plan.estimate_kg_co2e >= 1000 and "," in format_number(plan.estimate_kg_co2e, "kg")
+    assert format_number(plan.estimate_kg_co2e, "kg") in numbers and str(plan.estimate_kg_co2e) not in text
+    assert format_number(plan.estimate_kg_co2e / 1000, "t") in numbers
     totals: dict[str, Decimal] = {}
     for line in plan.estimate_lines:
-        assert line["kg_co2e"] in numbers
+        assert format_number(line["kg_co2e"], "kg") in numbers
         totals[line["category"]] = totals.get(line["category"], Decimal(0)) + Decimal(line["kg_co2e"])
     for kg in totals.values():
-        assert f"{kg:.3f}" in numbers
+        assert format_number(kg, "kg") in numbers
     for measure in ReductionMeasure.objects.filter(plan=plan):
-        assert f"{measure.saving_kg_co2e}" in numbers
+        assert format_number(measure.saving_kg_co2e, "kg") in numbers
     flat = text.replace("\n", "")
     for line in plan.estimate_lines:
         assert line["factor_source"][:8] in flat
