@@ -76,3 +76,15 @@ def test_the_excel_format_shows_as_many_decimals_as_the_page():
     for kind in ("t", "kg", "cny", "0", "2"):
         decimals = xlsx_format(kind).partition(".")[2]
         assert len(decimals) == len(format_number(Decimal("1234.5"), kind).partition(".")[2])
+
+
+def test_the_format_is_django_free_so_the_certificate_pdf_stays_so():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zhonghe.lib.numbers, zhonghe.certificates.pdf, zhonghe.certificates.declaration_pdf;"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'Django imported'"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
