@@ -16,12 +16,18 @@ from zhonghe.certificates.pdf_fonts import (
     certificate_styles,
     register_cjk_font,
 )
+from zhonghe.lib.numbers import format_number
 
 DASH = "—"
 
 
 def _text(value: Any) -> str:
     return escape(str(value)) if value not in (None, "") else DASH
+
+
+def _t(value: Any) -> str:
+    """Tonnes as on the pages: 3 decimals, thousands grouped; "—" when missing."""
+    return _text(format_number(value, "t")) if value not in (None, "") else DASH
 
 
 def _lines(value: Any) -> str:
@@ -37,10 +43,11 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
         title=f"碳中和声明 {d['event_name']}", author="Zhonghe 中和", subject="碳中和声明",
     )  # fmt: skip
-    scale = f"{d['participants']} 人" + (f"，{d['area_m2']} m²" if d["area_m2"] else "")
-    total = f"{_text(d['total_t_co2e'])} tCO<sub>2</sub>e"
+    scale = f"{format_number(d['participants'], '0')} 人"
+    scale += f"，{format_number(d['area_m2'], '0')} m²" if d["area_m2"] else ""
+    total = f"{_t(d['total_t_co2e'])} tCO<sub>2</sub>e"
     if d["range_95"]:
-        total += f"（95 % 区间 {_text(d['range_95']['low_t_co2e'])} – {_text(d['range_95']['high_t_co2e'])}）"
+        total += f"（95 % 区间 {_t(d['range_95']['low_t_co2e'])} – {_t(d['range_95']['high_t_co2e'])}）"
     fields = [
         ("活动名称", f"{_text(d['event_name'])}（{_text(d['event_kind'])}）"),
         ("活动日期", f"{_text(d['start_date'])} 至 {_text(d['end_date'])}"),
@@ -65,17 +72,24 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
     head = ["产品类型", "项目", "序列号范围", "注销编号", "数量 (t)"]
     rows = [[Paragraph(h, st["th"]) for h in head]]
     for r in d["retirements"]:
+        quantity = format_number(r["quantity_t"], "t")
         cells = [r["credit_type_label"], f"{r['project_name']}（{r['project_code']}，{r['vintage']}）",
-                 f"{r['serial_first']} 至 {r['serial_last']}", r["number"], r["quantity_t"]]  # fmt: skip
+                 f"{r['serial_first']} 至 {r['serial_last']}", r["number"], quantity]  # fmt: skip
         rows.append([Paragraph(_text(c), st["td"]) for c in cells])
     for c in d["external_cancellations"]:
-        cells = [c.get("credit_type"), c.get("registry"), DASH, c.get("reference"), c.get("quantity_t")]
+        cells = [
+            c.get("credit_type"),
+            c.get("registry"),
+            DASH,
+            c.get("reference"),
+            format_number(c.get("quantity_t"), "t"),
+        ]
         rows.append([Paragraph(_text(x), st["td"]) for x in cells])
     credits = Table(rows, colWidths=[26 * mm, None, 48 * mm, 34 * mm, 16 * mm], repeatRows=1)
     credits.setStyle(CREDITS_TABLE_STYLE)
     statement = (
         f"{_text(d['organiser_name'])}声明：“{_text(d['event_name'])}”的温室气体排放总量经核算为 "
-        f"{_text(d['total_t_co2e'])} 吨二氧化碳当量，已通过注销 {_text(d['retired_t'])} 吨减排量全部抵消，"
+        f"{_t(d['total_t_co2e'])} 吨二氧化碳当量，已通过注销 {_t(d['retired_t'])} 吨减排量全部抵消，"
         f"于 {_text(d['achieved_on'])} 实现碳中和。"
     )
     story: list[Any] = [Paragraph("碳中和声明", st["title"]), Spacer(1, 4 * mm)]
@@ -86,7 +100,7 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
         Spacer(1, 4 * mm),
         table,
         Spacer(1, 4 * mm),
-        Paragraph(f"抵消情况：应抵消 {_text(d['required_t'])} t，已注销 {_text(d['retired_t'])} t", st["section"]),
+        Paragraph(f"抵消情况：应抵消 {_t(d['required_t'])} t，已注销 {_t(d['retired_t'])} t", st["section"]),
         Spacer(1, 1.5 * mm),
         credits,
     ]

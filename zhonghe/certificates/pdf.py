@@ -55,8 +55,8 @@ Styles = dict[str, ParagraphStyle]
 
 def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
     organiser, event = fields.get(payload, "organiser", "name"), fields.get(payload, "event", "name")
-    total = fields.get(payload, "inventory", "total_t_co2e")
-    retired = fields.get(payload, "offsets", "retired_t")
+    total = fields.tonnes(payload, "inventory", "total_t_co2e")
+    retired = fields.tonnes(payload, "offsets", "retired_t")
     zh = (
         f"兹证明，<b>{organiser}</b>主办的“<b>{event}</b>”活动，经核算温室气体排放总量为 "
         f"<b>{total}</b> 吨二氧化碳当量（tCO<sub>2</sub>e），已通过注销 <b>{retired}</b> 吨碳信用"
@@ -108,11 +108,17 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
         if fields.get(r, "project_name", default=""):
             project += f'<br/><font size="7" color="#6b6b6b">{fields.get(r, "project_name")}</font>'
         serials = f"{fields.get(r, 'serial_first')}<br/>至 {fields.get(r, 'serial_last')}"
-        cells = [fields.get(r, "credit_type"), project, fields.get(r, "vintage"), serials, fields.get(r, "quantity_t")]
+        cells = [
+            fields.get(r, "credit_type"),
+            project,
+            fields.get(r, "vintage"),
+            serials,
+            fields.tonnes(r, "quantity_t"),
+        ]
         data.append([Paragraph(c, st["td_num" if i == 4 else "td"]) for i, c in enumerate(cells)])
     for c in offsets.get("external_cancellations") or []:
         proof = f"{fields.get(c, 'registry')}<br/>注销证明 {fields.get(c, 'reference')}"
-        cells = [fields.get(c, "credit_type"), proof, DASH, DASH, fields.get(c, "quantity_t")]
+        cells = [fields.get(c, "credit_type"), proof, DASH, DASH, fields.tonnes(c, "quantity_t")]
         data.append([Paragraph(x, st["td_num" if i == 4 else "td"]) for i, x in enumerate(cells)])
     if len(data) == 1:
         data.append([Paragraph("（无注销记录 No retirements）", st["td"]), "", "", "", ""])

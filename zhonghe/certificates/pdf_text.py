@@ -1,6 +1,7 @@
 """Text of the certificate PDF's fields, drawn from the signed payload (Django-free, like pdf.py).
 
 Every helper tolerates missing or empty values (older schemas lack the later fields) and returns markup-safe text.
+Tonnes are shown as on every page: 3 decimals, thousands grouped (zhonghe/lib/numbers.py, Django-free too).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from zhonghe.certificates.signing import signature_fingerprint
+from zhonghe.lib.numbers import format_number
 
 BEIJING = timezone(timedelta(hours=8), "UTC+8")
 DASH = "—"
@@ -26,6 +28,12 @@ def get(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
     if value is None or value == "":
         return default
     return escape(str(value))
+
+
+def tonnes(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
+    """A tonne figure of the payload, grouped to 0.001 t ("1,234.567"); `default` when missing."""
+    raw = get(data, *keys, default="")
+    return format_number(raw, "t") if raw else default
 
 
 def en(text: str) -> str:
@@ -72,19 +80,19 @@ def evaluation(payload: Mapping[str, Any]) -> str:
 
 
 def total(payload: Mapping[str, Any]) -> str:
-    text = f"{get(payload, 'inventory', 'total_t_co2e')} tCO<sub>2</sub>e"
+    text = f"{tonnes(payload, 'inventory', 'total_t_co2e')} tCO<sub>2</sub>e"
     span = (payload.get("inventory") or {}).get("range_95")
     if isinstance(span, Mapping):
-        text += f"（95 % 区间 {get(span, 'low_t_co2e')} – {get(span, 'high_t_co2e')}）"
+        text += f"（95 % 区间 {tonnes(span, 'low_t_co2e')} – {tonnes(span, 'high_t_co2e')}）"
     return text
 
 
 def offsets(payload: Mapping[str, Any]) -> str:
-    required, retired = get(payload, "offsets", "required_t"), get(payload, "offsets", "retired_t")
+    required, retired = tonnes(payload, "offsets", "required_t"), tonnes(payload, "offsets", "retired_t")
     text = f"应抵消 {required} t，已注销 {retired} t"
     external = get(payload, "offsets", "external_t", default="")
     if external not in ("", "0"):
-        text += f"，外部注销 {external} t"
+        text += f"，外部注销 {format_number(external, 't')} t"
     return text
 
 

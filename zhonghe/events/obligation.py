@@ -68,6 +68,46 @@ def rule_texts(jurisdiction: str, rule_id: str) -> tuple[str, str] | None:
     return next(((r["text"], r["text_en"]) for r in rules if r["id"] == rule_id), None)
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers the application form explains, read from a jurisdiction's rules (None: no such rule)."""
+
+    agency_meeting_participants: int | None  # rules limited to meeting classes (党政机关会议)
+    meeting_participants: int | None  # the lowest head count of any rule covering meetings
+    meetings_of_listed_organisers_only: bool  # every meeting rule names its organisers (org_kinds)
+    performance_participants: int | None  # rules for performances open to every organiser
+    sports_participants: int | None
+    exhibition_area_m2: Decimal | None
+
+
+def _lowest(rules: list[dict[str, Any]], key: str, kind: str, *, everyone: bool = False, classes: bool = False):
+    values = [
+        Decimal(str(r[key]))
+        for r in rules
+        if key in r
+        and kind in r["kinds"]
+        and (not everyone or "org_kinds" not in r)
+        and (not classes or "meeting_classes" in r)
+    ]
+    return min(values) if values else None
+
+
+def _count(value: Decimal | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def thresholds(jurisdiction: str) -> Thresholds:
+    rules = load_rules(jurisdiction)["rules"]
+    return Thresholds(
+        agency_meeting_participants=_count(_lowest(rules, "participants_min", "meeting", classes=True)),
+        meeting_participants=_count(_lowest(rules, "participants_min", "meeting")),
+        meetings_of_listed_organisers_only=all("org_kinds" in r for r in rules if "meeting" in r["kinds"]),
+        performance_participants=_count(_lowest(rules, "participants_min", "performance", everyone=True)),
+        sports_participants=_count(_lowest(rules, "participants_min", "sports", everyone=True)),
+        exhibition_area_m2=_lowest(rules, "area_m2_min", "exhibition"),
+    )
+
+
 def available_jurisdictions() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
 

@@ -19,7 +19,7 @@ from zhonghe.events.models import EventKind
 from zhonghe.lib.errors import NotFound
 from zhonghe.supervision import selectors
 from zhonghe.supervision.filters import STATUS_FILTERS, Filters
-from zhonghe.supervision.tables import Table, coverage_tables, deadline_table, emissions_tables, offsets_tables
+from zhonghe.supervision.tables import Table, Total, coverage_tables, deadline_table, emissions_tables, offsets_tables
 
 
 def _form(filters: Filters) -> dict:
@@ -116,24 +116,27 @@ def table_for_export(actor: Actor, key: str, query, today: date | None = None) -
     return next(t for t in TABLES[key](actor, query, today) if t.key == key)
 
 
-def annual_report(actor: Actor, year: int, today: date | None = None) -> tuple[list[Table], list[tuple[str, object]]]:
-    """The year's tables (coverage by level, department, district, kind; emissions; offsets) and headline totals."""
+def annual_report(actor: Actor, year: int, today: date | None = None) -> tuple[list[Table], list[Total]]:
+    """The year's tables (coverage by level, department, district, kind; emissions; offsets) and headline totals.
+
+    Each total is (label, value, kind): the kind is its number format (zhonghe_numbers), None for percentages.
+    """
     filters = Filters(year=year)
     coverage = selectors.coverage_for_reviewer(actor, filters=filters, today=today)
     emissions = selectors.emissions_for_reviewer(actor, filters=filters, today=today)
     offsets = selectors.offsets_for_reviewer(actor, filters=filters, today=today)
     t = coverage["totals"]
     totals = [
-        (_("已提交活动"), t.total),
-        (_("须开展碳中和"), t.obliged),
-        (_("已完成（须开展的活动中）"), t.neutralised),
-        (_("覆盖率（%）"), t.coverage_pct),
-        (_("已获证书（含自愿）"), t.certified),
-        (_("已逾期未完成"), t.overdue),
-        (_("逾期后完成"), t.late),
-        (_("排放量合计（千克二氧化碳当量）"), emissions["total_kg"]),
-        (_("注销量合计（吨）"), offsets["total_t"]),
-        (_("优先产地占比（%）"), offsets["priority_pct"]),
+        (_("已提交活动"), t.total, "0"),
+        (_("须开展碳中和"), t.obliged, "0"),
+        (_("已完成（须开展的活动中）"), t.neutralised, "0"),
+        (_("覆盖率（%）"), t.coverage_pct, None),
+        (_("已获证书（含自愿）"), t.certified, "0"),
+        (_("已逾期未完成"), t.overdue, "0"),
+        (_("逾期后完成"), t.late, "0"),
+        (_("排放量合计（千克二氧化碳当量）"), emissions["total_kg"], "kg"),
+        (_("注销量合计（吨）"), offsets["total_t"], "t"),
+        (_("优先产地占比（%）"), offsets["priority_pct"], None),
     ]
     tables = [
         *coverage_tables(coverage["cube"], coverage["targets"]),

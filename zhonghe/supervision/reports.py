@@ -8,6 +8,7 @@ Decimal/int of the tables (supervision/tables.py), which are the dashboards' own
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as PdfTable
 
 from zhonghe.certificates.pdf_fonts import CREDITS_TABLE_STYLE, GREEN, certificate_styles, register_cjk_font
+from zhonghe.lib.numbers import xlsx_format
 from zhonghe.supervision.exports import write_table
 from zhonghe.supervision.records import EventRecord
-from zhonghe.supervision.tables import Table
+from zhonghe.supervision.tables import Table, Total, display
 
 WIDTH = A4[0] - 30 * mm
 
@@ -53,6 +55,7 @@ def _pdf_table(headers: list[str], rows: list[list], st, col_widths=None) -> Pdf
 
 RECORD_WIDTHS_MM = (34, 16, 20, 36, 52, 52, 20, 22)  # serials fit on one line (landscape A4)
 RECORD_HEADERS = ("注销编号", "来源", "产品类型", "项目", "起始序列号", "终止序列号", "数量（吨）", "日期")
+QUANTITY_COLUMN = RECORD_HEADERS.index("数量（吨）")
 
 
 def _record_headers() -> list[str]:
@@ -67,18 +70,32 @@ def _record_rows(record: EventRecord) -> list[list]:
     ]
 
 
-def _record_summary(record: EventRecord) -> list[tuple[str, object]]:
+def _record_summary(record: EventRecord) -> list[Total]:
     e = record.event
     return [
-        (_("活动名称"), e.name),
-        (_("实施主体"), e.organization.name),
-        (_("活动日期"), f"{e.start_date.isoformat()} – {e.end_date.isoformat()}"),
-        (_("完成期限"), e.deadline.isoformat() if e.deadline else "—"),
-        (_("核算结果版本"), record.inventory_version or "—"),
-        (_("排放量（千克二氧化碳当量）"), record.inventory_total_kg if record.inventory_total_kg is not None else "—"),
-        (_("应抵消量（吨）"), record.required_offset_t if record.required_offset_t is not None else "—"),
-        (_("已注销合计（吨）"), record.total_t),
+        (_("活动名称"), e.name, None),
+        (_("实施主体"), e.organization.name, None),
+        (_("活动日期"), f"{e.start_date.isoformat()} – {e.end_date.isoformat()}", None),
+        (_("完成期限"), e.deadline.isoformat() if e.deadline else "—", None),
+        (_("核算结果版本"), record.inventory_version or "—", None),
+        (_("排放量（千克二氧化碳当量）"), record.inventory_total_kg, "kg"),
+        (_("应抵消量（吨）"), record.required_offset_t, "t"),
+        (_("已注销合计（吨）"), record.total_t, "t"),
     ]
+
+
+def _shown(totals: list[Total]) -> list[list]:
+    """Headline figures as the PDF prints them: label and the grouped number ("—" when there is none)."""
+    return [[label, display(value, kind)] for label, value, kind in totals]
+
+
+def _write_totals(ws, totals: list[Total], *, first_row: int) -> None:
+    """Label and value per row; a number keeps its value and gets its kind's grouped number_format."""
+    for r, (label, value, kind) in enumerate(totals, start=first_row):
+        ws.cell(row=r, column=1, value=label)
+        cell = ws.cell(row=r, column=2, value="—" if value is None else value)
+        if kind and isinstance(value, int | Decimal):
+            cell.number_format = xlsx_format(kind)
 
 
 def _evaluation_lines(record: EventRecord) -> list[tuple[str, object]]:
@@ -102,10 +119,14 @@ def record_pdf(record: EventRecord) -> bytes:
     buffer = io.BytesIO()
     title = _("注销记录")
     story = [_p(f"{title}：{record.event.name}", st["section"]), Spacer(1, 4 * mm)]
-    story.append(_pdf_table([_("项目"), _("内容")], [list(pair) for pair in _record_summary(record)], st))
+    story.append(_pdf_table([_("项目"), _("内容")], _shown(_record_summary(record)), st))
     story += [Spacer(1, 5 * mm), _p(_("注销明细"), st["section"]), Spacer(1, 2 * mm)]
     widths = [w * mm for w in RECORD_WIDTHS_MM]
-    story.append(_pdf_table(_record_headers(), _record_rows(record) or [[_("暂无注销。")] + [""] * 7], st, widths))
+    rows = [
+        [*row[:QUANTITY_COLUMN], display(row[QUANTITY_COLUMN], "t"), *row[QUANTITY_COLUMN + 1 :]]
+        for row in _record_rows(record)
+    ]
+    story.append(_pdf_table(_record_headers(), rows or [[_("暂无注销。")] + [""] * 7], st, widths))
     story += [Spacer(1, 5 * mm), _p(_("评价说明"), st["section"]), Spacer(1, 2 * mm)]
     story.append(_pdf_table([_("项目"), _("内容")], [list(pair) for pair in _evaluation_lines(record)], st))
     _doc(buffer, title, landscape(A4)).build(story)
@@ -116,15 +137,15 @@ def record_xlsx(record: EventRecord) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "cancellations"
-    for r, (label, value) in enumerate(_record_summary(record), start=1):
-        ws.cell(row=r, column=1, value=label)
-        ws.cell(row=r, column=2, value=value)
+    _write_totals(ws, _record_summary(record), first_row=1)
     start = len(_record_summary(record)) + 2
     for c, header in enumerate(_record_headers(), start=1):
         ws.cell(row=start, column=c, value=header)
     for r, row in enumerate(_record_rows(record), start=start + 1):
         for c, value in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=value)
+            cell = ws.cell(row=r, column=c, value=value)
+            if c == QUANTITY_COLUMN + 1:
+                cell.number_format = xlsx_format("t")
     note = wb.create_sheet("evaluation")
     for r, (label, value) in enumerate(_evaluation_lines(record), start=1):
         note.cell(row=r, column=1, value=label)
@@ -134,15 +155,13 @@ def record_xlsx(record: EventRecord) -> bytes:
     return out.getvalue()
 
 
-def annual_xlsx(year: int, tables: list[Table], totals: list[tuple[str, object]]) -> bytes:
+def annual_xlsx(year: int, tables: list[Table], totals: list[Total]) -> bytes:
     """One sheet of totals, then one sheet per table (level, department, district, kind, emissions, offsets)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "summary"
     ws.cell(row=1, column=1, value=_("%(y)s 年度大型会议和活动碳中和汇总") % {"y": year})
-    for r, (label, value) in enumerate(totals, start=3):
-        ws.cell(row=r, column=1, value=label)
-        ws.cell(row=r, column=2, value=value)
+    _write_totals(ws, totals, first_row=3)
     for table in tables:
         write_table(wb.create_sheet(table.key[:31]), table)
     out = io.BytesIO()
@@ -166,17 +185,18 @@ def _bars(table: Table, font: str, column: int = 1) -> Drawing:
     return drawing
 
 
-def annual_pdf(year: int, tables: list[Table], totals: list[tuple[str, object]]) -> bytes:
+def annual_pdf(year: int, tables: list[Table], totals: list[Total]) -> bytes:
     font = register_cjk_font()
     st = certificate_styles(font)
     buffer = io.BytesIO()
     title = _("%(y)s 年度大型会议和活动碳中和工作报告") % {"y": year}
     story = [_p(title, st["section"]), Spacer(1, 4 * mm)]
-    story.append(_pdf_table([_("指标"), _("数值")], [list(pair) for pair in totals], st))
+    story.append(_pdf_table([_("指标"), _("数值")], _shown(totals), st))
     for table in tables:
         story += [Spacer(1, 5 * mm), _p(table.title, st["section"]), Spacer(1, 2 * mm)]
         if table.rows:
             story.append(_bars(table, font))
-        story.append(_pdf_table(table.headers, table.rows or [[_("暂无数据。")] + [""] * (len(table.headers) - 1)], st))
+        rows = table.display_rows() or [[_("暂无数据。")] + [""] * (len(table.headers) - 1)]
+        story.append(_pdf_table(table.headers, rows, st))
     _doc(buffer, title).build(story)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from zhonghe.footprints.records import GRID_KEY, ROUND_TRIP_DEFAULT
 from zhonghe.lib.text import guard_form_fields
 from zhonghe.registry.serials import SerialError, parse_serial
 from zhonghe.web.labels import TRAVEL_MODE_LABELS, factor_label, typography, unit_text
+from zhonghe.web.obligation_help import obligation_help_texts
 
 
 class BootstrapForm(forms.Form):
@@ -79,17 +81,12 @@ class EventForm(BootstrapForm):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text=_(
-            "决定义务：党政机关、事业单位召开的一类、二类、三类会议，参会200人及以上须开展碳中和；"
-            "选“非党政机关会议”时按自愿实施判定"
-        ),
     )
     chengyu_meeting = forms.BooleanField(label=_("成渝双城经济圈有关会议"), required=False)
     expected_participants = forms.IntegerField(
         label=_("预计参与人数"),
         min_value=1,
         max_value=10_000_000,
-        help_text=_("决定义务：会议200人及以上（党政机关、事业单位、市属国企），演出、体育赛事10000人及以上"),
     )
     area_m2 = forms.DecimalField(
         label=_("面积（平方米）"),
@@ -97,7 +94,6 @@ class EventForm(BootstrapForm):
         max_digits=12,
         decimal_places=2,
         required=False,
-        help_text=_("决定义务：会展面积10000平方米及以上须开展碳中和"),
     )
     venue_district = forms.ChoiceField(label=_("举办区县"))
     venue_address = forms.CharField(label=_("举办地址"), max_length=300, required=False)
@@ -111,8 +107,11 @@ class EventForm(BootstrapForm):
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, jurisdiction: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The obligation thresholds in the help texts are the jurisdiction's rule data (Chongqing by default).
+        for name, text in obligation_help_texts(jurisdiction or settings.DEFAULT_JURISDICTION).items():
+            self.fields[name].help_text = text
         english = (get_language() or "").startswith("en")  # district names in the page's language
         districts = [(d.adcode, d.name_en if english else d.name_zh) for d in all_districts()]
         self.fields["venue_district"].choices = [("", _("请选择区县"))] + districts

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from zhonghe.lib.numbers import format_number
 from zhonghe.web.labels import ACTION_LABELS
 
 ACTION, LINK, WAIT, DONE = "action", "link", "wait", "done"
@@ -39,11 +40,12 @@ class NextStep:
 def _offset_or_evaluate(state: EventState) -> NextStep:
     missing_t = state.required_t - state.covered_t
     if missing_t > 0:
+        tonnes = {"t": missing_t, "req": state.required_t, "cov": state.covered_t}
         return NextStep(
             LINK,
             _("购买并注销减排量"),
             _("还需注销 %(t)s 吨（应抵消 %(req)s 吨，已注销 %(cov)s 吨）")
-            % {"t": missing_t, "req": state.required_t, "cov": state.covered_t},
+            % {name: format_number(value, "t") for name, value in tonnes.items()},
             anchor="offset",
         )
     if state.evaluation_status == "returned":
@@ -53,7 +55,7 @@ def _offset_or_evaluate(state: EventState) -> NextStep:
     return NextStep(
         LINK,
         _("申请碳中和评价"),
-        _("注销量已达到应抵消量 %(req)s 吨，请申请碳中和评价") % {"req": state.required_t},
+        _("注销量已达到应抵消量 %(req)s 吨，请申请碳中和评价") % {"req": format_number(state.required_t)},
         anchor="evaluation",
     )
 

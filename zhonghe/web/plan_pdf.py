@@ -1,8 +1,8 @@
 """The published 计划书 as PDF: ReportLab with the certificates' embedded CJK font, in the active language.
 
 Sections: basic information, accounting boundary, ex-ante estimate (by source, then every line with its
-factor and citation), reduction measures with their figures, offset plan. Numbers are the stored estimate's
-(kg to the gram); no activity refs, no attendee names.
+factor and citation), reduction measures with their figures, offset plan. Numbers are the stored estimate's,
+shown as the pages show them (kg to 0.1, tonnes to 0.001, thousands grouped); no activity refs, no attendee names.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from zhonghe.certificates.pdf_fonts import CREDITS_TABLE_STYLE, FIELDS_TABLE_STYLE, certificate_styles
 from zhonghe.certificates.pdf_fonts import register_cjk_font as cjk_font
 from zhonghe.data.districts import UnknownDistrict, district_by_code
+from zhonghe.lib.numbers import format_number
 from zhonghe.plans.selectors import PublishedPlan
 from zhonghe.web.labels import factor_label, unit_text
 from zhonghe.web.report_content import (
@@ -33,6 +34,7 @@ from zhonghe.web.report_content import (
     phase_text,
     share_text,
     source_text,
+    t_text,
 )
 
 PAGE = landscape(A4)
@@ -89,7 +91,7 @@ def _basic(published: PublishedPlan, st) -> Table:
             (_("主办单位"), event.organization.name),
             (_("活动日期"), f"{event.start_date.isoformat()} – {event.end_date.isoformat()}"),
             (_("举办地点"), venue_text(event)),
-            (_("预计参与人数"), str(event.expected_participants)),
+            (_("预计参与人数"), format_number(event.expected_participants, "0")),
             (_("计划书发布日期"), timezone.localtime(plan.published_at).date().isoformat()),
             (_("碳中和完成期限"), event.deadline.isoformat() if event.deadline else "—"),
         ],
@@ -116,7 +118,7 @@ def _estimate(published: PublishedPlan, st) -> list:
     ]
     summary = _("排放预估 %(kg)s kgCO₂e（%(t)s tCO₂e），因子版本 %(r)s") % {
         "kg": kg_text(total),
-        "t": (total / 1000).quantize(Decimal("0.001")),
+        "t": t_text(total / 1000),
         "r": plan.estimate_release,
     }
     header = [
@@ -175,7 +177,7 @@ def _measures(published: PublishedPlan, st) -> list:
 
 def _story(published: PublishedPlan, st) -> list:
     plan = published.plan
-    offset = _("按排放预估应抵消不少于 %(t)s 吨（整吨，向上取整）。") % {"t": required_t(plan.estimate_kg_co2e)}
+    offset = _("按排放预估应抵消不少于 %(t)s 吨（整吨，向上取整）。") % {"t": t_text(required_t(plan.estimate_kg_co2e))}
 
     def section(title: str) -> list:
         return [Spacer(1, 5 * mm), _p(title, st["section"]), Spacer(1, 2 * mm)]

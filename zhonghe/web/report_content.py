@@ -1,6 +1,7 @@
 """The accounting report's tables as translated text rows, shared by the PDF and the Excel renderers.
 
-Numbers stay Decimal here (the renderers format them: kg to three places, i.e. to the gram); labels are in
+Numbers stay Decimal here (the renderers format them as every page does: kg to 0.1, tonnes to 0.001,
+thousands grouped, through format_number; the workbook keeps the exact Decimal in each cell); labels are in
 the active language; factor citations are Chinese on the Chinese report and English on the English one.
 """
 
@@ -21,9 +22,8 @@ from zhonghe.data.places import UnknownPlace, airport_place
 from zhonghe.data.places.aliases import airport_names
 from zhonghe.events.models import ActivityCategory, DataQuality, Phase
 from zhonghe.footprints.report import InventoryReport
+from zhonghe.lib.numbers import format_number
 from zhonghe.web.labels import factor_label, method_text, typography, unit_text
-
-KG = Decimal("0.001")
 
 
 def chinese() -> bool:
@@ -31,8 +31,13 @@ def chinese() -> bool:
 
 
 def kg_text(kg: Decimal) -> str:
-    """kg CO2e to the gram, no thousands separators (what a reader copies is what the inventory says)."""
-    return f"{Decimal(kg).quantize(KG)}"
+    """kg CO2e as the pages show it: 0.1 kg, half up, thousands grouped ("11,162.0")."""
+    return format_number(kg, "kg")
+
+
+def t_text(t: Decimal | int) -> str:
+    """Tonnes as the pages show them: 0.001 t, thousands grouped ("1,234.567")."""
+    return format_number(t, "t")
 
 
 def share_text(part: Decimal, total: Decimal) -> str:
@@ -132,9 +137,9 @@ def _summary(report: InventoryReport) -> list[tuple[str, str]]:
         (_("举办地点"), _venue(event)),
         (_("核算版本"), str(inv.version)),
         (_("排放总量（kgCO₂e）"), kg_text(report.total_kg_co2e)),
-        (_("排放总量（tCO₂e）"), f"{inv.total_t_co2e}"),
+        (_("排放总量（tCO₂e）"), t_text(inv.total_t_co2e)),
         (_("95% 置信区间（kgCO₂e）"), f"{kg_text(rng[0])} – {kg_text(rng[1])}" if rng else _("未给出")),
-        (_("应抵消（整吨，向上取整）"), f"{inv.required_offset_t} t"),
+        (_("应抵消（整吨，向上取整）"), f"{t_text(inv.required_offset_t)} t"),
         (_("排放因子版本"), f"{inv.release_code} · {inv.method_version}"),
         (_("因子版本哈希"), inv.release_hash),
         (_("核算数据哈希"), inv.data_hash),

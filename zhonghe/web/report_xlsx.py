@@ -1,6 +1,7 @@
 """The accounting report (核算报告) as an Excel workbook (openpyxl): one sheet per section, plus charts.
 
-Amounts are written as Decimal cells (exact text in the file) with a 0.000 number format: kg to the gram.
+Amounts are written as Decimal cells (the exact value stays in the file) with the pages' grouped format:
+kg as "#,##0.0" (XLSX_FORMATS next to format_number). The summary sheet holds the report's texts.
 Sheets: summary, by source and phase (with bar charts), activity data, factors with citations, method.
 """
 
@@ -16,9 +17,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zhonghe.footprints.report import InventoryReport
+from zhonghe.lib.numbers import XLSX_FORMATS
 from zhonghe.web.report_content import report_tables
 
-KG_FORMAT = "0.000"
+KG_FORMAT = XLSX_FORMATS["kg"]
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4D32")
 

@@ -80,7 +80,7 @@ def event_edit(request, code):
     event = event_get(request.actor, code)
     if event.organization_id != request.actor.organization.id:  # reviewers may look, not edit
         raise Http404(code)
-    form = EventForm(request.POST or None, initial=event_initial(event))
+    form = EventForm(request.POST or None, initial=event_initial(event), jurisdiction=event.jurisdiction)
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:

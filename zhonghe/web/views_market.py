@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.lib.errors import ApplicationError
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.listings import listing_create, listing_update, listing_withdraw, order_cancel
 from zhonghe.registry.selectors import listing_for_seller
 from zhonghe.registry.services import order_confirm, order_create, order_reject
@@ -55,10 +56,8 @@ def listing_order(request, listing_code):
         except ApplicationError as exc:
             status = apply_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("已预留%(q)s吨，合计%(total)s元，等待出售方确认") % {"q": order.quantity_t, "total": order.total_cny},
-            )
+            reserved = {"q": format_number(order.quantity_t, "t"), "total": format_number(order.total_cny, "cny")}
+            messages.success(request, _("已预留%(q)s吨，合计%(total)s元，等待出售方确认") % reserved)
             return redirect("web:orders")
     ctx = {**market_page(request.actor), **block}
     return render(request, "web/market.html", ctx, status=status)

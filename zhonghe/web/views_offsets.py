@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhonghe.lib.errors import ApplicationError, ValidationFailed
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.basket import basket_deviations, basket_for_event, basket_order
 from zhonghe.registry.external import (
     external_cancellation_confirm,
@@ -119,7 +120,9 @@ def event_basket(request, code):
         return render(request, "web/basket.html", {**ctx, "error": exc.message}, status=exc.http_status)
     total = sum((o.total_cny or 0 for o in orders), Decimal("0.00"))
     messages.success(
-        request, _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认") % {"n": len(orders), "total": total}
+        request,
+        _("已提交%(n)d笔订单，合计%(total)s元，等待出售方确认")
+        % {"n": len(orders), "total": format_number(total, "cny")},
     )
     return redirect(event_url(code, anchor="offset"))
 

@@ -75,6 +75,24 @@ def test_the_declaration_pdf_is_chinese_with_an_embedded_font(client, certified,
     assert any(line.split()[-5:-4] == ["yes"] for line in fonts.splitlines()[2:]), fonts  # emb = yes
 
 
+def test_the_declaration_pdf_groups_thousands_in_tonnes_and_participants(client, certified, tmp_path):
+    from zhonghe.certificates.declaration import declaration_for
+    from zhonghe.certificates.declaration_pdf import render_declaration_pdf
+
+    _event, cert = certified
+    d = declaration_for(cert)
+    d.update(total_t_co2e="1234.567", required_t=1235, retired_t=1235, participants=12000, area_m2=25000)
+    d["retirements"][0]["quantity_t"] = 1235
+    path = tmp_path / "declaration.pdf"
+    path.write_bytes(render_declaration_pdf(d))
+    text = subprocess.run(
+        [require_binary("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("\n", "")
+    assert "1,234.567" in text and "1234.567" not in text
+    assert "应抵消 1,235.000 t，已注销 1,235.000 t" in text
+    assert "12,000 人" in text and "25,000 m²" in text
+
+
 def test_unknown_certificate_declaration_is_404(client):
     assert client.get("/verify/ZH-2099-999999/declaration/").status_code == 404
     assert client.get("/verify/ZH-2099-999999/declaration.pdf").status_code == 404

@@ -110,6 +110,20 @@ def test_text_has_title_number_and_fields(tmp_path):
     assert VERIFY_URL.split("?")[0] in text.replace("\n", "")
 
 
+def test_tonnes_are_shown_to_three_decimals_with_thousands_grouped(tmp_path):
+    big = copy.deepcopy(PAYLOAD)
+    big["inventory"]["total_t_co2e"] = "1234.567"
+    big["inventory"]["range_95"] = {"low_t_co2e": "1100.2", "high_t_co2e": "1369.9"}
+    big["offsets"].update(required_t=1235, retired_t=1235)
+    big["offsets"]["retirements"][0]["quantity_t"] = 1235
+    text = _run("pdftotext", _render(tmp_path, big), "-")
+    assert "1,234.567 tCO" in text and "1234.567" not in text
+    assert "1,100.200 – 1,369.900" in text
+    assert "应抵消 1,235.000 t，已注销 1,235.000 t" in text
+    assert text.count("1,235.000") >= 4  # statement, offsets field, retirement row
+    assert "1235" not in text.replace("1,235", "")
+
+
 def test_missing_font_falls_back_with_warning(tmp_path, caplog):
     missing = str(tmp_path / "no-such-font.ttc")
     with caplog.at_level(logging.WARNING, logger="zhonghe.certificates.pdf_fonts"):

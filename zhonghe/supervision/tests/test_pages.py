@@ -74,3 +74,40 @@ def test_english_on_request(actors, data):
     page = client.get(reverse("web:supervision:events") + "?lang=en").content.decode()
     assert "By supervising department: obliged and neutralised events" in page
     assert "Download Excel" in page
+
+
+def test_a_tables_numbers_are_grouped_on_the_page_and_formatted_in_excel():
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    from zhonghe.supervision.exports import write_table
+    from zhonghe.supervision.tables import Table
+
+    headers = ["分组", "排放量（千克）", "排放量（吨）", "活动数", "占比（%）"]
+    row = ["会议", Decimal("1234567.891"), Decimal("1234.568"), 12345, Decimal("12.5")]
+    table = Table("t", "T", headers, rows=[row, ["展览", None, Decimal("0"), 0, None]], kinds=(None, "kg", "t", "0"))
+    assert table.display_rows() == [
+        ["会议", "1,234,567.9", "1,234.568", "12,345", Decimal("12.5")],
+        ["展览", "—", "0.000", "0", "—"],
+    ]
+    ws = Workbook().active
+    write_table(ws, table)
+    cells = list(ws.iter_rows(min_row=3, max_row=3))[0]
+    assert [c.value for c in cells] == row  # numbers stay numbers
+    assert [c.number_format for c in cells] == ["General", "#,##0.0", "#,##0.000", "#,##0", "General"]
+
+
+def test_the_emission_tables_show_grouped_figures_and_download_with_their_formats(actors, data):
+    from zhonghe.web.templatetags.zhonghe_numbers import format_number
+
+    client = login("bureau")
+    page = client.get(reverse("web:supervision:emissions")).content.decode()
+    table = page[page.index('data-testid="table-emissions_source"') :]
+    table = table[: table.index("</table>")]
+    ws = load_workbook(BytesIO(client.get(reverse("web:supervision:table_xlsx", args=["emissions_source"])).content))
+    rows = [r for r in ws.active.iter_rows(min_row=6) if r[0].value]
+    assert rows
+    for r in rows:
+        assert (r[1].number_format, r[2].number_format) == ("#,##0.0", "#,##0.000")
+        assert f"<td>{format_number(r[1].value, 'kg')}</td><td>{format_number(r[2].value, 't')}</td>" in table

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.template.defaultfilters import floatformat
 from openpyxl import load_workbook
 
 from zhonghe.events.models import ActivityRecord
@@ -17,6 +16,7 @@ from zhonghe.footprints.tests.builders import make_event
 from zhonghe.imports.models import Import
 from zhonghe.jobs.worker import Worker
 from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 pytestmark = [
     pytest.mark.browser,
@@ -107,4 +107,4 @@ def test_organiser_imports_a_filled_template(page, live_server, actors, media, w
     listed = page.get_by_test_id("records-before").inner_text()
     assert "福建省福州市鼓楼区" in listed and "四川省成都市" in listed
     assert "王五" not in listed and "赵六" not in listed and "张三" not in listed  # names stay out
-    assert total == floatformat(found.total_kg_co2e, "-3") and found.total_kg_co2e > 0
+    assert total == format_number(found.total_kg_co2e, "kg") and found.total_kg_co2e > 0

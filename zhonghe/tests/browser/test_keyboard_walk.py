@@ -4,10 +4,13 @@ mouse click, no `fill()`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
 from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +49,7 @@ def test_the_organiser_freezes_and_retires_with_the_keyboard_only(page, live_ser
     page.keyboard.press("Enter")
     required = page.get_by_test_id("inventory-required")
     required.wait_for()
-    required_t = int(required.inner_text().split()[0].replace(",", ""))
+    required_t = int(Decimal(required.inner_text().split()[0].replace(",", "")))
 
     form = "[data-testid=retire-form]"
     tab_to(page, f"{form} select[name=project_code]")
@@ -61,4 +64,4 @@ def test_the_organiser_freezes_and_retires_with_the_keyboard_only(page, live_ser
     page.keyboard.press("Enter")
     retired = page.get_by_test_id("retired-t")
     retired.wait_for()
-    assert retired.inner_text().strip() == str(required_t)
+    assert retired.inner_text().strip() == format_number(required_t, "t")

@@ -1,38 +1,19 @@
 """One number format for every page: `{% load zhonghe_numbers %}` then `{{ value|number:"t" }}`.
 
-Kinds: "t" (tonnes, 3 decimals), "kg" (1 decimal), "cny" (money, 2 decimals), or a count of decimals
-("0", "2", …). Thousands are grouped with "," in both languages (as Chinese official documents do), the
-value is rounded half up as the engine rounds, and Decimal throughout: a float is read through its
-shortest text, never its binary value. The unit is not added; templates write it after the number.
-None or "" renders as "—"; text that is not a number is shown unchanged.
+The format itself (kinds "t", "kg", "cny" or a digit count; grouping, half-up rounding, Decimal) and its Excel
+number_format live in zhonghe/lib/numbers.py, which Python code (PDFs, workbooks, messages) imports directly;
+this module re-exports them for callers that import from here.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 
+from zhonghe.lib.numbers import EMPTY, PLACES, XLSX_FORMATS, format_number, places_of, xlsx_format
+
+__all__ = ["EMPTY", "PLACES", "XLSX_FORMATS", "format_number", "number_filter", "places_of", "xlsx_format"]
+
 register = template.Library()
-
-PLACES = {"t": 3, "kg": 1, "cny": 2}
-EMPTY = "—"
-
-
-def format_number(value: object, kind: str = "t") -> str:
-    if value is None or value == "":
-        return EMPTY
-    places = PLACES[kind] if kind in PLACES else int(kind)
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not number.is_finite():
-        return str(value)
-    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded.is_zero():
-        rounded = abs(rounded)  # no "-0.000"
-    return f"{rounded:,.{places}f}"
 
 
 @register.filter(name="number")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.translation import get_language
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhonghe.data.districts import UnknownDistrict, district_by_code
 from zhonghe.events.models import ActivityCategory, Status
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.models import CreditType, OrderStatus, Origin
 from zhonghe.web import report_content
 from zhonghe.web.labels import ACTION_LABELS, PART_LABELS, factor_label, method_text, unit_text
@@ -99,19 +100,19 @@ def status_colour(status: str) -> str:
 
 @register.filter
 def per_head_kg(total_kg, participants) -> str:
-    """kg CO2e per participant to 0.1 kg, half up; "" without participants."""
+    """kg CO2e per participant to 0.1 kg, half up, thousands grouped; "" without participants."""
     try:
         count = int(participants)
-        return str((Decimal(str(total_kg)) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return format_number(Decimal(str(total_kg)) / count, "kg")
     except (InvalidOperation, TypeError, ValueError, ZeroDivisionError):
         return ""
 
 
 @register.filter
 def kg_to_t(kg) -> str:
-    """kg CO2e (Decimal or string) → tonnes to 0.001 t, half up, as text."""
+    """kg CO2e (Decimal or string) → tonnes to 0.001 t, half up, thousands grouped, as text."""
     try:
-        return str((Decimal(str(kg)) / 1000).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+        return format_number(Decimal(str(kg)) / 1000, "t")
     except (InvalidOperation, TypeError, ValueError):
         return ""
 

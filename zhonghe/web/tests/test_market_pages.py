@@ -77,6 +77,23 @@ def test_organiser_orders_on_a_listing_and_sees_the_total(actors, projects):
     assert "136.50" in orders_page and 'data-testid="order-cancel"' in orders_page
 
 
+def test_money_and_tonnes_are_grouped_on_the_market_and_orders_pages(actors, projects):
+    listing = _listing(actors, projects["cqcer"], quantity_t=400, price="1234.50")
+    client = login("organiser")
+    market = client.get(reverse("web:market")).content.decode()
+    row = market[market.index(f'data-code="{listing.code}"') :][:2000]
+    assert '<td class="text-end">400.000</td>' in row and '<td class="text-end">1,234.50</td>' in row
+    prefix = f"l{listing.pk}"
+    assert (
+        client.post(reverse("web:listing_order", args=[listing.code]), {f"{prefix}-quantity_t": "300"}).status_code
+        == 302
+    )
+    assert Order.objects.get().total_cny == Decimal("370350.00")
+    orders_page = client.get(reverse("web:orders")).content.decode()
+    assert 'data-testid="order-total">370,350.00<' in orders_page
+    assert "370350" not in orders_page
+
+
 def test_order_beyond_the_listing_is_refused_on_the_page(actors, projects):
     listing = _listing(actors, projects["cqcer"], 10)
     client = login("organiser")

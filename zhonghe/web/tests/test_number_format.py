@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from zhonghe.web.templatetags.zhonghe_numbers import format_number
+from zhonghe.web.templatetags.zhonghe_numbers import XLSX_FORMATS, format_number, xlsx_format
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,30 @@ def test_the_default_kind_is_tonnes():
 def test_an_unknown_kind_is_an_error_not_a_silent_format():
     with pytest.raises(ValueError):
         format_number(Decimal("1"), "tonnes")
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [("t", "#,##0.000"), ("kg", "#,##0.0"), ("cny", "#,##0.00"), ("0", "#,##0"), ("4", "#,##0.0000")],
+)
+def test_the_excel_number_format_of_each_kind(kind, expected):
+    assert xlsx_format(kind) == expected
+    assert XLSX_FORMATS.get(kind, expected) == expected
+
+
+def test_the_excel_format_shows_as_many_decimals_as_the_page():
+    for kind in ("t", "kg", "cny", "0", "2"):
+        decimals = xlsx_format(kind).partition(".")[2]
+        assert len(decimals) == len(format_number(Decimal("1234.5"), kind).partition(".")[2])
+
+
+def test_the_format_is_django_free_so_the_certificate_pdf_stays_so():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zhonghe.lib.numbers, zhonghe.certificates.pdf, zhonghe.certificates.declaration_pdf;"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'Django imported'"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr

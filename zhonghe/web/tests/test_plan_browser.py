@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from zhonghe.lib.numbers import format_number
 from zhonghe.plans.models import ReductionMeasure
 from zhonghe.plans.tests.builders import estimated_event
 from zhonghe.tests.browser.chromium import chromium_context, page  # noqa: F401 - the Chromium fixtures
@@ -40,5 +41,6 @@ def test_scenario_adopted_and_published(page, live_server, actors):  # noqa: F81
     assert page.get_by_test_id("plan-measure-saving").inner_text() == saving
     if os.environ.get("ZHONGHE_SCREENSHOTS"):
         page.screenshot(path=os.environ["ZHONGHE_SCREENSHOTS"] + "/public.png", full_page=True)
-    assert ReductionMeasure.objects.get(plan__event=event).saving_kg_co2e == Decimal(saving)
+    stored = ReductionMeasure.objects.get(plan__event=event).saving_kg_co2e
+    assert format_number(stored, "kg") == saving and Decimal(saving.replace(",", "")) == stored.quantize(Decimal("0.1"))
     assert errors == []

@@ -19,6 +19,7 @@ from zhonghe.plans.scenarios import plan_scenario
 from zhonghe.plans.services import plan_estimate_copy, plan_publish_checked, reduction_measure_adopt
 from zhonghe.plans.templatetags.plan_links import published_plan_url
 from zhonghe.plans.tests.builders import estimated_event, snapshot
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 from zhonghe.web.tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +53,10 @@ def test_tools_page_shows_each_scenarios_new_estimate_and_saving(actors, estimat
     for key, parameter in [("rail_for_short_flights", Decimal(800)), ("green_power", Decimal("0.4"))]:
         result = plan_scenario(estimated, plan, key, parameter).result
         block = html[html.index(f'data-key="{key}"') :]
-        assert f'data-testid="scenario-saving">{result.saving_kg_co2e}<' in block[:4000]
+        assert f'data-testid="scenario-saving">{format_number(result.saving_kg_co2e, "kg")}<' in block[:4000]
         assert f'data-testid="scenario-pct">{result.saving_pct}<' in block[:4000]
-        assert f"{result.new_kg_co2e} kgCO₂e" in block[:4000]
-    assert str(plan.estimate_kg_co2e) in html
+        assert f"{format_number(result.new_kg_co2e, 'kg')} kgCO₂e" in block[:4000]
+    assert format_number(plan.estimate_kg_co2e, "kg") in html
 
 
 def test_tools_page_says_a_scenario_is_unavailable_without_its_factor(actors, settings):
@@ -89,7 +90,7 @@ def test_adopting_from_the_page_stores_the_measure(actors, estimated):
     expected = plan_scenario(estimated, estimated.plan, "fewer_prints", Decimal("0.4")).result
     assert measure.saving_kg_co2e == expected.saving_kg_co2e
     page = organiser.get(_tools(estimated)).content.decode()
-    assert f'data-testid="measure-saving">{measure.saving_kg_co2e}<' in page
+    assert f'data-testid="measure-saving">{format_number(measure.saving_kg_co2e, "kg")}<' in page
     # The scenario's input starts from the adopted share, not the page's default.
     assert 'name="fewer_prints" value="40"' in page
     before = snapshot()
@@ -131,16 +132,16 @@ def test_plan_vs_actual_equals_the_inventories(actors, published):
         for key in set(planned) | set(actual):
             row = table[table.index(f'data-key="{key}"') :]
             p, a = planned.get(key, Decimal(0)), actual.get(key, Decimal(0))
-            assert f'data-testid="plan-kg">{p.quantize(Decimal("0.001"))}<' in row[:600]
-            assert f'data-testid="actual-kg">{a.quantize(Decimal("0.001"))}<' in row[:600]
-            assert f'data-testid="diff-kg">{(a - p).quantize(Decimal("0.001"))}<' in row[:600]
+            assert f'data-testid="plan-kg">{format_number(p, "kg")}<' in row[:600]
+            assert f'data-testid="actual-kg">{format_number(a, "kg")}<' in row[:600]
+            assert f'data-testid="diff-kg">{format_number(a - p, "kg")}<' in row[:600]
     meals = sums(plan.estimate_lines, "category")["meals"]
     pct = ((sums(inventory.lines, "category")["meals"] - meals) * 100 / meals).quantize(Decimal("0.1"))
     assert f"{pct} %" in html
-    assert f"{inventory.total_kg_co2e}" in html and f"{plan.estimate_kg_co2e}" in html
+    assert format_number(inventory.total_kg_co2e, "kg") in html and format_number(plan.estimate_kg_co2e, "kg") in html
     remaining = inventory.required_offset_t - published.retired_t
     assert remaining > 0
-    assert f"还需注销 {remaining} 吨" in html
+    assert f"还需注销 {format_number(remaining, 't')} 吨" in html
     assert f'href="/events/{published.code}/basket/"' in html
 
 
@@ -161,13 +162,13 @@ def test_published_plan_page_shows_the_estimate_measures_and_no_internal_ids(act
     assert response.status_code == 200
     html = response.content.decode()
     plan = Plan.objects.get(event=published)
-    assert f'data-testid="plan-estimate-kg">{plan.estimate_kg_co2e}<' in html
+    assert f'data-testid="plan-estimate-kg">{format_number(plan.estimate_kg_co2e, "kg")}<' in html
     lines_table = html[html.index('data-testid="plan-lines"') :]
     for line in plan.estimate_lines:
-        assert Decimal(line["kg_co2e"]).quantize(Decimal("0.001")).to_eng_string() in lines_table
+        assert format_number(Decimal(line["kg_co2e"]), "kg") in lines_table
         assert line["factor_source"][:10] in html  # the Chinese citation
     for measure in ReductionMeasure.objects.filter(plan=plan):
-        assert f'data-testid="plan-measure-saving">{measure.saving_kg_co2e}<' in html
+        assert f'data-testid="plan-measure-saving">{format_number(measure.saving_kg_co2e, "kg")}<' in html
     assert published.organization.name in html and plan.boundary in html and plan.offset_plan in html
     assert UUID.findall(html) == [str(published.code)] * len(UUID.findall(html))  # only the event's public code
     refs = {line["ref"] for line in plan.estimate_lines}
@@ -189,18 +190,20 @@ def test_published_plan_pdf_shows_the_estimates_figures_with_an_embedded_font(ac
     response = client.get(f"/plans/{published.code}/plan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content, tmp_path)
-    numbers = set(re.findall(r"\d+\.\d{3}\b", text))
+    numbers = set(re.findall(r"(?<![\d,.])\d{1,3}(?:,\d{3})*\.\d+\b", text))  # grouped: 56,411.2
     plan = Plan.objects.get(event=published)
     assert "碳中和计划书" in text and published.name in text and published.organization.name in text
-    assert f"{plan.estimate_kg_co2e}" in numbers
+    assert plan.estimate_kg_co2e >= 1000 and "," in format_number(plan.estimate_kg_co2e, "kg")
+    assert format_number(plan.estimate_kg_co2e, "kg") in numbers and str(plan.estimate_kg_co2e) not in text
+    assert format_number(plan.estimate_kg_co2e / 1000, "t") in numbers
     totals: dict[str, Decimal] = {}
     for line in plan.estimate_lines:
-        assert line["kg_co2e"] in numbers
+        assert format_number(line["kg_co2e"], "kg") in numbers
         totals[line["category"]] = totals.get(line["category"], Decimal(0)) + Decimal(line["kg_co2e"])
     for kg in totals.values():
-        assert f"{kg:.3f}" in numbers
+        assert format_number(kg, "kg") in numbers
     for measure in ReductionMeasure.objects.filter(plan=plan):
-        assert f"{measure.saving_kg_co2e}" in numbers
+        assert format_number(measure.saving_kg_co2e, "kg") in numbers
     flat = text.replace("\n", "")
     for line in plan.estimate_lines:
         assert line["factor_source"][:8] in flat

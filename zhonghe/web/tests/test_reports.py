@@ -1,4 +1,5 @@
-"""The accounting report (核算报告): PDF and Excel downloads; their numbers equal the inventory's to the gram."""
+"""The accounting report (核算报告): PDF and Excel downloads. The PDF shows the inventory's figures as the pages do
+(kg to 0.1, thousands grouped); the workbook's cells hold them to the gram, with a grouped number format."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from zhonghe.footprints.services import activity_add, inventory_freeze
 from zhonghe.footprints.tests.builders import AFTER_EVENT, planned_event
 from zhonghe.lib.tools import require_binary
+from zhonghe.web.templatetags.zhonghe_numbers import format_number
 from zhonghe.web.tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -58,21 +60,26 @@ def _pdf_text(body: bytes, tmp_path) -> str:
     return subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
-def test_pdf_numbers_equal_the_inventory_to_the_gram(actors, inventory, tmp_path):
+GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})*\.\d+\b")  # 22,395.5 · 1,234.567 · 0.3
+
+
+def test_pdf_numbers_equal_the_inventory_grouped(actors, inventory, tmp_path):
     response = login("organiser").get(_url(inventory, "pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content, tmp_path)
     assert "核算报告" in text and inventory.event.name in text
-    numbers = re.findall(r"\d+\.\d{3}\b", text)
-    total = f"{inventory.total_kg_co2e:.3f}"
-    assert total in numbers
+    numbers = GROUPED.findall(text)
+    assert inventory.total_kg_co2e >= 1000  # so the total is printed with a thousands separator
+    total = format_number(inventory.total_kg_co2e, "kg")
+    assert "," in total and total in numbers and f"{inventory.total_kg_co2e}" not in text
+    assert format_number(inventory.total_t_co2e, "t") in numbers
     for kg in _sums(inventory, "category").values():
-        assert f"{kg:.3f}" in numbers
+        assert format_number(kg, "kg") in numbers
     for kg in _sums(inventory, "phase").values():
-        assert f"{kg:.3f}" in numbers
+        assert format_number(kg, "kg") in numbers
     for line in inventory.lines:
-        assert line["kg_co2e"] in numbers
-    low, high = f"{inventory.range_low_kg_co2e:.3f}", f"{inventory.range_high_kg_co2e:.3f}"
+        assert format_number(line["kg_co2e"], "kg") in numbers
+    low, high = format_number(inventory.range_low_kg_co2e, "kg"), format_number(inventory.range_high_kg_co2e, "kg")
     assert f"{low} – {high}" in text
     for line in inventory.lines:  # every factor's Chinese citation (first words: the PDF wraps long lines)
         assert line["factor_source"][:12] in text.replace("\n", "")
@@ -97,6 +104,9 @@ def test_workbook_numbers_equal_the_inventory_to_the_gram(actors, inventory):
     assert kg(totals["交通出行"]) == _sums(inventory, "category")["travel"]
     assert kg(totals["筹备"]) == _sums(inventory, "phase")["preparation"]
     assert kg(totals["收尾"]) == _sums(inventory, "phase")["closing"]
+    kg_cells = [row[-1] for row in book["活动数据"].iter_rows(min_row=2)]
+    kg_cells += [row[1] for row in book["按排放源和阶段"].iter_rows() if row[0].value and row[1].data_type == "n"]
+    assert kg_cells and all(cell.number_format == "#,##0.0" for cell in kg_cells)  # shown as the pages show kg
     sources = [row[2] for row in book["排放因子及来源"].iter_rows(min_row=2, values_only=True)]
     assert {line["factor_source"] for line in inventory.lines} <= set(sources)
 
