@@ -1,4 +1,4 @@
-"""The shared number filter: tonnes 3 decimals, credits whole tonnes, kg 1, money 2, thousands grouped, half-up rounding, Decimal."""
+"""The shared number filter: tonnes 3 decimals, credits whole tonnes, kg 1, money 2, thousands grouped, half up."""
 
 from __future__ import annotations
 
@@ -78,7 +78,14 @@ def test_an_unknown_kind_is_an_error_not_a_silent_format():
 
 @pytest.mark.parametrize(
     "kind,expected",
-    [("t", "#,##0.000"), ("credits", "#,##0"), ("kg", "#,##0.0"), ("cny", "#,##0.00"), ("0", "#,##0"), ("4", "#,##0.0000")],
+    [
+        ("t", "#,##0.000"),
+        ("credits", "#,##0"),
+        ("kg", "#,##0.0"),
+        ("cny", "#,##0.00"),
+        ("0", "#,##0"),
+        ("4", "#,##0.0000"),
+    ],
 )
 def test_the_excel_number_format_of_each_kind(kind, expected):
     assert xlsx_format(kind) == expected
