@@ -141,7 +141,7 @@ def test_plan_vs_actual_equals_the_inventories(actors, published):
     assert format_number(inventory.total_kg_co2e, "kg") in html and format_number(plan.estimate_kg_co2e, "kg") in html
     remaining = inventory.required_offset_t - published.retired_t
     assert remaining > 0
-    assert f"还需注销 {format_number(remaining, 't')} 吨" in html
+    assert f"还需注销 {format_number(remaining, 'credits')} 吨" in html
     assert f'href="/events/{published.code}/basket/"' in html
 
 
