@@ -26,8 +26,13 @@ def _text(value: Any) -> str:
 
 
 def _t(value: Any) -> str:
-    """Tonnes as on the pages: 3 decimals, thousands grouped; "—" when missing."""
+    """Emissions (tCO₂e) as on the pages: 3 decimals, thousands grouped; "—" when missing."""
     return _text(format_number(value, "t")) if value not in (None, "") else DASH
+
+
+def _credits(value: Any) -> str:
+    """Credit quantities as on the pages: whole tonnes, thousands grouped; "—" when missing."""
+    return _text(format_number(value, "credits")) if value not in (None, "") else DASH
 
 
 def _lines(value: Any) -> str:
@@ -72,7 +77,7 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
     head = ["产品类型", "项目", "序列号范围", "注销编号", "数量 (t)"]
     rows = [[Paragraph(h, st["th"]) for h in head]]
     for r in d["retirements"]:
-        quantity = format_number(r["quantity_t"], "t")
+        quantity = format_number(r["quantity_t"], "credits")
         cells = [r["credit_type_label"], f"{r['project_name']}（{r['project_code']}，{r['vintage']}）",
                  f"{r['serial_first']} 至 {r['serial_last']}", r["number"], quantity]  # fmt: skip
         rows.append([Paragraph(_text(c), st["td"]) for c in cells])
@@ -82,16 +87,17 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
             c.get("registry"),
             DASH,
             c.get("reference"),
-            format_number(c.get("quantity_t"), "t"),
+            format_number(c.get("quantity_t"), "credits"),
         ]
         rows.append([Paragraph(_text(x), st["td"]) for x in cells])
     credits = Table(rows, colWidths=[26 * mm, None, 48 * mm, 34 * mm, 16 * mm], repeatRows=1)
     credits.setStyle(CREDITS_TABLE_STYLE)
     statement = (
         f"{_text(d['organiser_name'])}声明：“{_text(d['event_name'])}”的温室气体排放总量经核算为 "
-        f"{_t(d['total_t_co2e'])} 吨二氧化碳当量，已通过注销 {_t(d['retired_t'])} 吨减排量全部抵消，"
+        f"{_t(d['total_t_co2e'])} 吨二氧化碳当量，已通过注销 {_credits(d['retired_t'])} 吨减排量全部抵消，"
         f"于 {_text(d['achieved_on'])} 实现碳中和。"
     )
+    offsets = f"抵消情况：应抵消 {_credits(d['required_t'])} t，已注销 {_credits(d['retired_t'])} t"
     story: list[Any] = [Paragraph("碳中和声明", st["title"]), Spacer(1, 4 * mm)]
     if d["status_label"]:
         story.append(Paragraph(f"证书状态：{escape(d['status_label'])}", st["status"]))
@@ -100,7 +106,7 @@ def render_declaration_pdf(d: dict, *, font_path: str | None = None) -> bytes:
         Spacer(1, 4 * mm),
         table,
         Spacer(1, 4 * mm),
-        Paragraph(f"抵消情况：应抵消 {_t(d['required_t'])} t，已注销 {_t(d['retired_t'])} t", st["section"]),
+        Paragraph(offsets, st["section"]),
         Spacer(1, 1.5 * mm),
         credits,
     ]

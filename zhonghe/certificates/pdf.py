@@ -56,7 +56,7 @@ Styles = dict[str, ParagraphStyle]
 def _statement(payload: Mapping[str, Any], st: Styles) -> list[Any]:
     organiser, event = fields.get(payload, "organiser", "name"), fields.get(payload, "event", "name")
     total = fields.tonnes(payload, "inventory", "total_t_co2e")
-    retired = fields.tonnes(payload, "offsets", "retired_t")
+    retired = fields.credits(payload, "offsets", "retired_t")
     zh = (
         f"兹证明，<b>{organiser}</b>主办的“<b>{event}</b>”活动，经核算温室气体排放总量为 "
         f"<b>{total}</b> 吨二氧化碳当量（tCO<sub>2</sub>e），已通过注销 <b>{retired}</b> 吨碳信用"
@@ -113,12 +113,12 @@ def _retirements_table(payload: Mapping[str, Any], st: Styles, width: float) -> 
             project,
             fields.get(r, "vintage"),
             serials,
-            fields.tonnes(r, "quantity_t"),
+            fields.credits(r, "quantity_t"),
         ]
         data.append([Paragraph(c, st["td_num" if i == 4 else "td"]) for i, c in enumerate(cells)])
     for c in offsets.get("external_cancellations") or []:
         proof = f"{fields.get(c, 'registry')}<br/>注销证明 {fields.get(c, 'reference')}"
-        cells = [fields.get(c, "credit_type"), proof, DASH, DASH, fields.tonnes(c, "quantity_t")]
+        cells = [fields.get(c, "credit_type"), proof, DASH, DASH, fields.credits(c, "quantity_t")]
         data.append([Paragraph(x, st["td_num" if i == 4 else "td"]) for i, x in enumerate(cells)])
     if len(data) == 1:
         data.append([Paragraph("（无注销记录 No retirements）", st["td"]), "", "", "", ""])

@@ -1,7 +1,8 @@
 """Text of the certificate PDF's fields, drawn from the signed payload (Django-free, like pdf.py).
 
 Every helper tolerates missing or empty values (older schemas lack the later fields) and returns markup-safe text.
-Tonnes are shown as on every page: 3 decimals, thousands grouped (zhonghe/lib/numbers.py, Django-free too).
+Figures are shown as on every page (zhonghe/lib/numbers.py, Django-free too), thousands grouped: emissions in
+tCO₂e to 3 decimals, credit quantities (retired, required, each retirement, external) in whole tonnes.
 """
 
 from __future__ import annotations
@@ -31,9 +32,15 @@ def get(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
 
 
 def tonnes(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
-    """A tonne figure of the payload, grouped to 0.001 t ("1,234.567"); `default` when missing."""
+    """An emission figure of the payload (tCO₂e), grouped to 0.001 t ("1,234.567"); `default` when missing."""
     raw = get(data, *keys, default="")
     return format_number(raw, "t") if raw else default
+
+
+def credits(data: Mapping[str, Any] | None, *keys: str, default: str = DASH) -> str:
+    """A credit quantity of the payload, in whole tonnes, grouped ("1,234"); `default` when missing."""
+    raw = get(data, *keys, default="")
+    return format_number(raw, "credits") if raw else default
 
 
 def en(text: str) -> str:
@@ -88,11 +95,11 @@ def total(payload: Mapping[str, Any]) -> str:
 
 
 def offsets(payload: Mapping[str, Any]) -> str:
-    required, retired = tonnes(payload, "offsets", "required_t"), tonnes(payload, "offsets", "retired_t")
+    required, retired = credits(payload, "offsets", "required_t"), credits(payload, "offsets", "retired_t")
     text = f"应抵消 {required} t，已注销 {retired} t"
     external = get(payload, "offsets", "external_t", default="")
     if external not in ("", "0"):
-        text += f"，外部注销 {format_number(external, 't')} t"
+        text += f"，外部注销 {format_number(external, 'credits')} t"
     return text
 
 

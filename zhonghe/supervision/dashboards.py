@@ -135,7 +135,7 @@ def annual_report(actor: Actor, year: int, today: date | None = None) -> tuple[l
         (_("已逾期未完成"), t.overdue, "0"),
         (_("逾期后完成"), t.late, "0"),
         (_("排放量合计（千克二氧化碳当量）"), emissions["total_kg"], "kg"),
-        (_("注销量合计（吨）"), offsets["total_t"], "t"),
+        (_("注销量合计（吨）"), offsets["total_t"], "credits"),
         (_("优先产地占比（%）"), offsets["priority_pct"], None),
     ]
     tables = [

@@ -22,7 +22,8 @@ def filters_text(filters: Filters) -> str:
 def write_table(ws, table: Table, *, first_row: int = 1) -> int:
     """Write title, header and rows from `first_row`; returns the next free row.
 
-    Cells stay numbers; a column with a kind gets its grouped number_format ("#,##0.000" for tonnes …).
+    Cells stay numbers; a column with a kind gets its grouped number_format ("#,##0.000" for tCO₂e, "#,##0" for
+    credits …).
     """
     ws.cell(row=first_row, column=1, value=table.title).font = Font(bold=True)
     for col, header in enumerate(table.headers, start=1):

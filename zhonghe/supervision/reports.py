@@ -79,8 +79,8 @@ def _record_summary(record: EventRecord) -> list[Total]:
         (_("完成期限"), e.deadline.isoformat() if e.deadline else "—", None),
         (_("核算结果版本"), record.inventory_version or "—", None),
         (_("排放量（千克二氧化碳当量）"), record.inventory_total_kg, "kg"),
-        (_("应抵消量（吨）"), record.required_offset_t, "t"),
-        (_("已注销合计（吨）"), record.total_t, "t"),
+        (_("应抵消量（吨）"), record.required_offset_t, "credits"),
+        (_("已注销合计（吨）"), record.total_t, "credits"),
     ]
 
 
@@ -123,7 +123,7 @@ def record_pdf(record: EventRecord) -> bytes:
     story += [Spacer(1, 5 * mm), _p(_("注销明细"), st["section"]), Spacer(1, 2 * mm)]
     widths = [w * mm for w in RECORD_WIDTHS_MM]
     rows = [
-        [*row[:QUANTITY_COLUMN], display(row[QUANTITY_COLUMN], "t"), *row[QUANTITY_COLUMN + 1 :]]
+        [*row[:QUANTITY_COLUMN], display(row[QUANTITY_COLUMN], "credits"), *row[QUANTITY_COLUMN + 1 :]]
         for row in _record_rows(record)
     ]
     story.append(_pdf_table(_record_headers(), rows or [[_("暂无注销。")] + [""] * 7], st, widths))
@@ -145,7 +145,7 @@ def record_xlsx(record: EventRecord) -> bytes:
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             if c == QUANTITY_COLUMN + 1:
-                cell.number_format = xlsx_format("t")
+                cell.number_format = xlsx_format("credits")
     note = wb.create_sheet("evaluation")
     for r, (label, value) in enumerate(_evaluation_lines(record), start=1):
         note.cell(row=r, column=1, value=label)

@@ -2,8 +2,8 @@
 
 Building the chart, the table and the workbook from the same `Table` keeps the three equal by construction.
 Labels are translated here (the current language); amounts stay Decimal/int, strings only in the chart JSON.
-`kinds` names each column's number format (zhonghe_numbers: "t", "kg", "0" …; None leaves it as is): the
-HTML table and the PDFs show `display_rows()`, the workbook keeps numbers and sets their number_format.
+`kinds` names each column's number format (zhonghe_numbers: "t", "credits", "kg", "0" …; None leaves it as
+is): the HTML table and the PDFs show `display_rows()`, the workbook keeps numbers and sets their number_format.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _coverage_rows(tallies: list[Tally], label) -> list[list]:
 
 COVERAGE_KINDS = (None, "0", "0", "0", None, "0", None)  # counts grouped; percentages as computed
 EMISSIONS_KINDS = (None, "kg", "t")
-OFFSETS_KINDS = (None, "t", None)
+OFFSETS_KINDS = (None, "credits", None)
 
 
 def coverage_tables(cube: Cube, targets: dict) -> list[Table]:

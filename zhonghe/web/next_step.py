@@ -45,7 +45,7 @@ def _offset_or_evaluate(state: EventState) -> NextStep:
             LINK,
             _("购买并注销减排量"),
             _("还需注销 %(t)s 吨（应抵消 %(req)s 吨，已注销 %(cov)s 吨）")
-            % {name: format_number(value, "t") for name, value in tonnes.items()},
+            % {name: format_number(value, "credits") for name, value in tonnes.items()},
             anchor="offset",
         )
     if state.evaluation_status == "returned":
@@ -55,7 +55,7 @@ def _offset_or_evaluate(state: EventState) -> NextStep:
     return NextStep(
         LINK,
         _("申请碳中和评价"),
-        _("注销量已达到应抵消量 %(req)s 吨，请申请碳中和评价") % {"req": format_number(state.required_t)},
+        _("注销量已达到应抵消量 %(req)s 吨，请申请碳中和评价") % {"req": format_number(state.required_t, "credits")},
         anchor="evaluation",
     )
 

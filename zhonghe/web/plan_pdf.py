@@ -29,6 +29,7 @@ from zhonghe.web.labels import factor_label, unit_text
 from zhonghe.web.report_content import (
     category_text,
     chinese,
+    credits_text,
     distance_text,
     kg_text,
     phase_text,
@@ -177,7 +178,8 @@ def _measures(published: PublishedPlan, st) -> list:
 
 def _story(published: PublishedPlan, st) -> list:
     plan = published.plan
-    offset = _("按排放预估应抵消不少于 %(t)s 吨（整吨，向上取整）。") % {"t": t_text(required_t(plan.estimate_kg_co2e))}
+    required = credits_text(required_t(plan.estimate_kg_co2e))
+    offset = _("按排放预估应抵消不少于 %(t)s 吨（整吨，向上取整）。") % {"t": required}
 
     def section(title: str) -> list:
         return [Spacer(1, 5 * mm), _p(title, st["section"]), Spacer(1, 2 * mm)]

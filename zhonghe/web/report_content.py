@@ -40,6 +40,11 @@ def t_text(t: Decimal | int) -> str:
     return format_number(t, "t")
 
 
+def credits_text(t: int) -> str:
+    """Credit tonnes as the pages show them: whole tonnes, thousands grouped ("1,235")."""
+    return format_number(t, "credits")
+
+
 def share_text(part: Decimal, total: Decimal) -> str:
     return f"{(Decimal(100) * part / total).quantize(Decimal('0.1'))} %" if total else "—"
 
@@ -139,7 +144,7 @@ def _summary(report: InventoryReport) -> list[tuple[str, str]]:
         (_("排放总量（kgCO₂e）"), kg_text(report.total_kg_co2e)),
         (_("排放总量（tCO₂e）"), t_text(inv.total_t_co2e)),
         (_("95% 置信区间（kgCO₂e）"), f"{kg_text(rng[0])} – {kg_text(rng[1])}" if rng else _("未给出")),
-        (_("应抵消（整吨，向上取整）"), f"{t_text(inv.required_offset_t)} t"),
+        (_("应抵消（整吨，向上取整）"), f"{credits_text(inv.required_offset_t)} t"),
         (_("排放因子版本"), f"{inv.release_code} · {inv.method_version}"),
         (_("因子版本哈希"), inv.release_hash),
         (_("核算数据哈希"), inv.data_hash),

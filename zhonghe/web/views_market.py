@@ -56,7 +56,7 @@ def listing_order(request, listing_code):
         except ApplicationError as exc:
             status = apply_error(form, exc)
         else:
-            reserved = {"q": format_number(order.quantity_t, "t"), "total": format_number(order.total_cny, "cny")}
+            reserved = {"q": format_number(order.quantity_t, "credits"), "total": format_number(order.total_cny, "cny")}
             messages.success(request, _("已预留%(q)s吨，合计%(total)s元，等待出售方确认") % reserved)
             return redirect("web:orders")
     ctx = {**market_page(request.actor), **block}

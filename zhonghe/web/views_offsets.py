@@ -45,7 +45,8 @@ def event_order(request, code):
         except ApplicationError as exc:
             status = apply_error(form, exc)
         else:
-            messages.success(request, _("已提交购买订单（%(q)s 吨），等待出售方确认") % {"q": order.quantity_t})
+            ordered = {"q": format_number(order.quantity_t, "credits")}
+            messages.success(request, _("已提交购买订单（%(q)s 吨），等待出售方确认") % ordered)
             return redirect(event_url(code, anchor="offset"))
     return render_event(request, ctx, status, _("订单未提交，请检查标出的字段"))
 

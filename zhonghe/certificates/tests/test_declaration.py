@@ -89,7 +89,8 @@ def test_the_declaration_pdf_groups_thousands_in_tonnes_and_participants(client,
         [require_binary("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
     ).stdout.replace("\n", "")
     assert "1,234.567" in text and "1234.567" not in text
-    assert "应抵消 1,235.000 t，已注销 1,235.000 t" in text
+    assert "应抵消 1,235 t，已注销 1,235 t" in text and "1,235." not in text  # credits: whole tonnes
+    assert "已通过注销 1,235 吨减排量" in text
     assert "12,000 人" in text and "25,000 m²" in text
 
 

@@ -110,7 +110,7 @@ def test_text_has_title_number_and_fields(tmp_path):
     assert VERIFY_URL.split("?")[0] in text.replace("\n", "")
 
 
-def test_tonnes_are_shown_to_three_decimals_with_thousands_grouped(tmp_path):
+def test_emissions_show_three_decimals_and_credits_whole_tonnes_both_grouped(tmp_path):
     big = copy.deepcopy(PAYLOAD)
     big["inventory"]["total_t_co2e"] = "1234.567"
     big["inventory"]["range_95"] = {"low_t_co2e": "1100.2", "high_t_co2e": "1369.9"}
@@ -119,8 +119,10 @@ def test_tonnes_are_shown_to_three_decimals_with_thousands_grouped(tmp_path):
     text = _run("pdftotext", _render(tmp_path, big), "-")
     assert "1,234.567 tCO" in text and "1234.567" not in text
     assert "1,100.200 – 1,369.900" in text
-    assert "应抵消 1,235.000 t，已注销 1,235.000 t" in text
-    assert text.count("1,235.000") >= 4  # statement, offsets field, retirement row
+    assert "应抵消 1,235 t，已注销 1,235 t" in text  # credits are whole tonnes (issue 11: "还需注销 12 吨")
+    assert "注销 1,235 吨碳信用" in text.replace("\n", "")
+    assert text.count("1,235") >= 4  # statement, offsets field, retirement row
+    assert "1,235." not in text  # no credit figure with decimals
     assert "1235" not in text.replace("1,235", "")
 
 

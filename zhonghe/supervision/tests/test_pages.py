@@ -111,3 +111,24 @@ def test_the_emission_tables_show_grouped_figures_and_download_with_their_format
     for r in rows:
         assert (r[1].number_format, r[2].number_format) == ("#,##0.0", "#,##0.000")
         assert f"<td>{format_number(r[1].value, 'kg')}</td><td>{format_number(r[2].value, 't')}</td>" in table
+
+
+def test_the_offset_tables_show_whole_tonnes_and_download_as_integers(actors):
+    from zhonghe.api.tests.support import certified_event
+    from zhonghe.web.templatetags.zhonghe_numbers import format_number
+
+    event, _ = certified_event(actors)  # 12 t retired
+    client = login("bureau")
+    page = client.get(reverse("web:supervision:offsets")).content.decode()
+    table = page[page.index('data-testid="table-offsets_type"') :]
+    table = table[: table.index("</table>")]
+    ws = load_workbook(BytesIO(client.get(reverse("web:supervision:table_xlsx", args=["offsets_type"])).content))
+    rows = [r for r in ws.active.iter_rows(min_row=6) if r[0].value]
+    assert rows
+    for r in rows:
+        assert isinstance(r[1].value, int) and r[1].number_format == "#,##0"  # credits: whole tonnes
+        assert f"<td>{r[0].value}</td><td>{format_number(r[1].value, 'credits')}</td>" in table
+    total = sum(r[1].value for r in rows)
+    assert total == sum(r.quantity_t for r in event.retirements.all())
+    assert f'data-testid="offsets-total-t">{format_number(total, "credits")}<' in page
+    assert ".000" not in table

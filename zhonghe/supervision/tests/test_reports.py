@@ -45,7 +45,11 @@ def test_cancellation_record_pdf_lists_every_retirement_with_serials(actors, cer
     assert format_serial(code, retirement.block.serial_last) in text
     assert inventory.total_kg_co2e >= 1000  # so the printed figure is grouped: "11,162.0"
     assert format_number(inventory.total_kg_co2e, "kg") in text and str(inventory.total_kg_co2e) not in text
-    assert f"{format_number(retirement.quantity_t, 't')}" in text
+    row = next(line for line in text.splitlines() if retirement.number in line)
+    assert format_number(retirement.quantity_t, "credits") in row.split() and ".000" not in row  # whole tonnes
+    summary = {line.split()[0]: line.split()[-1] for line in text.splitlines() if "（吨）" in line}
+    assert summary["应抵消量（吨）"] == format_number(inventory.required_offset_t, "credits")
+    assert summary["已注销合计（吨）"] == format_number(retirement.quantity_t, "credits")
     assert "评价说明" in text
 
 
@@ -60,11 +64,11 @@ def test_cancellation_record_xlsx_equals_the_inventory(actors, certified):
     assert values["已注销合计（吨）"] == sum(r.quantity_t for r in event.retirements.all())
     formats = {row[0].value: row[1].number_format for row in ws.iter_rows(max_col=2) if row[0].value}
     assert formats["排放量（千克二氧化碳当量）"] == "#,##0.0"
-    assert formats["应抵消量（吨）"] == formats["已注销合计（吨）"] == "#,##0.000"
+    assert formats["应抵消量（吨）"] == formats["已注销合计（吨）"] == "#,##0"  # credits: whole tonnes
     header = next(row for row in ws.iter_rows() if row[0].value == "注销编号")
     column = [c.value for c in header].index("数量（吨）")
     quantities = [row[column] for row in ws.iter_rows(min_row=header[0].row + 1) if row[0].value]
-    assert quantities and all(isinstance(c.value, int) and c.number_format == "#,##0.000" for c in quantities)
+    assert quantities and all(isinstance(c.value, int) and c.number_format == "#,##0" for c in quantities)
 
 
 def test_another_organisations_record_is_not_found(actors, certified):
@@ -84,7 +88,7 @@ def test_annual_workbook_and_pdf(actors, certified, tmp_path):
     assert summary["注销量合计（吨）"] == inventory.required_offset_t
     formats = {row[0].value: row[1].number_format for row in wb["summary"].iter_rows(min_row=3, max_col=2)}
     assert formats["已获证书（含自愿）"] == "#,##0"
-    assert formats["排放量合计（千克二氧化碳当量）"] == "#,##0.0" and formats["注销量合计（吨）"] == "#,##0.000"
+    assert formats["排放量合计（千克二氧化碳当量）"] == "#,##0.0" and formats["注销量合计（吨）"] == "#,##0"
     assert {"coverage_level", "coverage_department", "coverage_district", "coverage_kind"} <= set(wb.sheetnames)
     source = wb["emissions_source"]  # title, header, rows: group, kg, t
     rows = list(source.iter_rows(min_row=3))
@@ -112,7 +116,7 @@ def test_public_figures_equal_the_bureaus(actors, certified):
     assert totals["certified_events"] == coverage_cube(Filters(), today).totals.certified == 1
     assert totals["offset_t"] == bureau_offsets["total_t"] == event.inventories.get().required_offset_t
     assert totals["priority_pct"] == bureau_offsets["priority_pct"] == 100  # the WULING project
-    assert f'data-testid="public-offset-t">{format_number(totals["offset_t"], "t")}<' in public
+    assert f'data-testid="public-offset-t">{format_number(totals["offset_t"], "credits")}<' in public
 
 
 def test_the_bureau_list_links_the_record(actors, certified):

@@ -45,7 +45,7 @@ def test_demo_organiser_walks_ready_event_to_certificate(page, live_server, sett
     form.locator("input[name=quantity_t]").fill(str(required_t))
     form.locator("[name=reason]").fill("用于本次活动碳中和")
     page.get_by_test_id("retire-submit").click()
-    assert page.get_by_test_id("retired-t").inner_text().strip() == format_number(required_t, "t")
+    assert page.get_by_test_id("retired-t").inner_text().strip() == format_number(required_t, "credits")
 
     # Ask for evaluation, inviting the demo verifier.
     evaluation_form = page.get_by_test_id("evaluation-request-form")

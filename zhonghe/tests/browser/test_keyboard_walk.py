@@ -64,4 +64,4 @@ def test_the_organiser_freezes_and_retires_with_the_keyboard_only(page, live_ser
     page.keyboard.press("Enter")
     retired = page.get_by_test_id("retired-t")
     retired.wait_for()
-    assert retired.inner_text().strip() == format_number(required_t, "t")
+    assert retired.inner_text().strip() == format_number(required_t, "credits")

@@ -68,3 +68,11 @@ def test_refusals_and_other_organisations(actors, offers):
     response = client.post(reverse("web:event_basket", args=[event.code]), data)
     assert response.status_code == 409 and 'data-testid="page-error"' in response.content.decode()
     assert_nothing_written(before)
+
+
+def test_the_summary_shows_required_buffer_and_need_in_whole_tonnes(actors, offers):
+    event, inventory = accounted_event(actors.organiser)  # 13 t; a 10 % buffer rounds up to 15 t
+    page = login("organiser").get(reverse("web:event_basket", args=[event.code]), {"buffer_pct": "10"})
+    html = page.content.decode()
+    assert inventory.required_offset_t == 13
+    assert "应抵消 13 吨，含缓冲 15 吨，已注销 0 吨，还需 15 吨。" in html

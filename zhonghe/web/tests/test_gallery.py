@@ -67,6 +67,8 @@ def test_the_gallery_lists_certified_events_with_their_figures(client, cases):
     assert dict(response.context["total_by_origin_t"]) == {"乡村振兴帮扶村": 19, "渝东南武陵山区城镇群": 19}
     page = response.content.decode()
     assert "12.836 tCO₂e" in page and "5.581 tCO₂e" in page
+    assert '<td class="text-end">19</td>' in page and "19.000" not in page  # retired credits: whole tonnes
+    assert "：13 t</div>" in page and "：6 t</div>" in page  # each case's offsets by type and origin
     assert 'data-testid="feature-toggle"' not in page  # the public cannot feature
 
 

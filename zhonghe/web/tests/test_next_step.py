@@ -20,7 +20,13 @@ CASES = [
     (S("submitted", plan_saved=True), ACTION, "publish_plan", "", ""),
     (S("planned", plan_saved=True, plan_published=True), ACTION, "freeze_inventory", "", "应抵消量"),
     (S("accounted", has_inventory=False), ACTION, "freeze_inventory", "", ""),
-    (S("accounted", has_inventory=True, required_t=20, covered_t=8), LINK, "", "offset", "还需注销 12.000 吨"),
+    (
+        S("accounted", has_inventory=True, required_t=20, covered_t=8),
+        LINK,
+        "",
+        "offset",
+        "还需注销 12 吨（应抵消 20 吨，已注销 8 吨）",
+    ),
     (S("accounted", has_inventory=True, required_t=20, covered_t=20), LINK, "", "evaluation", "20"),
     (
         S("accounted", has_inventory=True, required_t=20, covered_t=25, evaluation_status="returned"),
@@ -34,7 +40,7 @@ CASES = [
         LINK,
         "",
         "offset",
-        "还需注销 5.000 吨",
+        "还需注销 5 吨（应抵消 30 吨，已注销 25 吨）",
     ),
     (S("offset", has_inventory=True, required_t=20, covered_t=20), LINK, "", "evaluation", "抵消已完成"),
     (S("evaluating", evaluation_status="waiting"), WAIT, "", "", "指派"),
@@ -74,7 +80,7 @@ def test_after_freezing_the_main_button_sends_to_the_offset_with_the_missing_ton
     client.force_login(actors.users.organiser)
     html = client.get(reverse("web:event_detail", kwargs={"code": event.code})).content.decode()
     assert main_button(html) == "购买并注销减排量"
-    assert f"还需注销 {format_number(inventory.required_offset_t)} 吨" in html
+    assert f"还需注销 {format_number(inventory.required_offset_t, 'credits')} 吨" in html
     assert 'data-next-step="main"' not in html  # re-freezing stays offered, but not as the main button
     assert 'data-testid="action-freeze_inventory"' in html
 
@@ -108,7 +114,7 @@ def test_the_dashboard_shows_each_events_stage_deadline_and_what_is_missing(acto
     html = client.get(reverse("web:dashboard")).content.decode()
     rows = dict(re.findall(r'data-testid="event-link">([^<]+)</a>(.*?)</tr>', html, re.S))
     assert "冻结核算结果" in rows[planned.name] and "计划书已发布" in rows[planned.name]
-    assert f"还需注销 {format_number(inventory.required_offset_t)} 吨" in rows[accounted.name]
+    assert f"还需注销 {format_number(inventory.required_offset_t, 'credits')} 吨" in rows[accounted.name]
     assert accounted.deadline.isoformat() in rows[accounted.name] and 'data-testid="days-left"' in rows[accounted.name]
 
 

@@ -1,4 +1,4 @@
-"""The shared number filter: tonnes 3 decimals, kg 1, money 2, thousands grouped, half-up rounding, Decimal."""
+"""The shared number filter: tonnes 3 decimals, credits whole tonnes, kg 1, money 2, thousands grouped, half up."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ from zhonghe.web.templatetags.zhonghe_numbers import XLSX_FORMATS, format_number
         (12, "t", "12.000"),
         ("1234.5", "t", "1,234.500"),
         ("1,234.5", "t", "1,234.500"),  # an already grouped text is read back
+        (12, "credits", "12"),  # whole-tonne credits: "还需注销 12 吨", not "12.000 吨"
+        (1234567, "credits", "1,234,567"),
+        (Decimal("500"), "credits", "500"),
+        (Decimal("500.000"), "credits", "500"),  # a Decimal sum of integer quantities keeps no decimals
+        ("1,234", "credits", "1,234"),
+        (Decimal("12.5"), "credits", "13"),  # half up, as every kind
+        (None, "credits", "—"),
         (Decimal("98765.45"), "kg", "98,765.5"),
         (Decimal("98765.449"), "kg", "98,765.4"),
         (Decimal("1000"), "kg", "1,000.0"),
@@ -54,6 +61,12 @@ def test_grouping_is_the_same_in_both_languages():
     assert rendered["zh-hans"] == rendered["en"] == "12,345.679 t · 1,234,567.3 kg · 1,000,000.00"
 
 
+def test_the_credits_filter_shows_whole_tonnes():
+    template = Template('{% load zhonghe_numbers %}还需注销 {{ n|number:"credits" }} 吨 · {{ e|number:"t" }} tCO₂e')
+    rendered = template.render(Context({"n": 12, "e": Decimal("11.2")}))
+    assert rendered == "还需注销 12 吨 · 11.200 tCO₂e"
+
+
 def test_the_default_kind_is_tonnes():
     assert Template("{% load zhonghe_numbers %}{{ v|number }}").render(Context({"v": Decimal("1.5")})) == "1.500"
 
@@ -65,7 +78,14 @@ def test_an_unknown_kind_is_an_error_not_a_silent_format():
 
 @pytest.mark.parametrize(
     "kind,expected",
-    [("t", "#,##0.000"), ("kg", "#,##0.0"), ("cny", "#,##0.00"), ("0", "#,##0"), ("4", "#,##0.0000")],
+    [
+        ("t", "#,##0.000"),
+        ("credits", "#,##0"),
+        ("kg", "#,##0.0"),
+        ("cny", "#,##0.00"),
+        ("0", "#,##0"),
+        ("4", "#,##0.0000"),
+    ],
 )
 def test_the_excel_number_format_of_each_kind(kind, expected):
     assert xlsx_format(kind) == expected
@@ -73,7 +93,7 @@ def test_the_excel_number_format_of_each_kind(kind, expected):
 
 
 def test_the_excel_format_shows_as_many_decimals_as_the_page():
-    for kind in ("t", "kg", "cny", "0", "2"):
+    for kind in ("t", "credits", "kg", "cny", "0", "2"):
         decimals = xlsx_format(kind).partition(".")[2]
         assert len(decimals) == len(format_number(Decimal("1234.5"), kind).partition(".")[2])
 

@@ -3,6 +3,7 @@ page and PDF). Figures on the pages equal the stored estimate and the frozen inv
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 from decimal import Decimal
@@ -141,7 +142,7 @@ def test_plan_vs_actual_equals_the_inventories(actors, published):
     assert format_number(inventory.total_kg_co2e, "kg") in html and format_number(plan.estimate_kg_co2e, "kg") in html
     remaining = inventory.required_offset_t - published.retired_t
     assert remaining > 0
-    assert f"还需注销 {format_number(remaining, 't')} 吨" in html
+    assert f"还需注销 {format_number(remaining, 'credits')} 吨" in html
     assert f'href="/events/{published.code}/basket/"' in html
 
 
@@ -205,6 +206,8 @@ def test_published_plan_pdf_shows_the_estimates_figures_with_an_embedded_font(ac
     for measure in ReductionMeasure.objects.filter(plan=plan):
         assert format_number(measure.saving_kg_co2e, "kg") in numbers
     flat = text.replace("\n", "")
+    required_t = math.ceil(plan.estimate_kg_co2e / 1000)  # whole tonnes, rounded up
+    assert f"应抵消不少于 {format_number(required_t, 'credits')} 吨" in flat and f"{required_t}.000" not in flat
     for line in plan.estimate_lines:
         assert line["factor_source"][:8] in flat
     fonts = subprocess.run(

@@ -43,7 +43,7 @@ def test_seller_dashboard_shows_projects_holdings_and_pending_orders(actors, pro
 
     order_create(actor=actors.organiser, project_code="CQCER-2025-0001", quantity_t=7)
     page = login("seller").get(reverse("web:dashboard")).content.decode()
-    assert "CQCER-2025-0001" in page and "500.000 t" in page
+    assert "CQCER-2025-0001" in page and "<strong>500 t</strong>" in page
     assert 'data-testid="order-confirm"' in page and "重庆市测试局" in page
 
 

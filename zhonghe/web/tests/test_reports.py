@@ -73,6 +73,8 @@ def test_pdf_numbers_equal_the_inventory_grouped(actors, inventory, tmp_path):
     total = format_number(inventory.total_kg_co2e, "kg")
     assert "," in total and total in numbers and f"{inventory.total_kg_co2e}" not in text
     assert format_number(inventory.total_t_co2e, "t") in numbers
+    required = next(line for line in text.splitlines() if "应抵消" in line)  # credits: whole tonnes
+    assert required.split()[-2:] == [format_number(inventory.required_offset_t, "credits"), "t"]
     for kg in _sums(inventory, "category").values():
         assert format_number(kg, "kg") in numbers
     for kg in _sums(inventory, "phase").values():
