@@ -24,6 +24,7 @@ from zhonghe.events.models import Event, Status
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.models import Retirement
 from zhonghe.registry.selectors import ledger_head
 from zhonghe.registry.services import ledger_seal_all
@@ -50,7 +51,7 @@ def _issuable(event: Event):
     if covered_t < inventory.required_offset_t:
         raise Conflict(
             _("注销量（%(r)s吨）少于排放量（%(n)s吨），不能颁发证书")
-            % {"r": covered_t, "n": inventory.required_offset_t},
+            % {"r": format_number(covered_t, "credits"), "n": format_number(inventory.required_offset_t, "credits")},
             code="insufficient_offset",
         )
     evaluation = evaluation_accepted_for(event, inventory)

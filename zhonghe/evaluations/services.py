@@ -35,6 +35,7 @@ from zhonghe.events.models import Event
 from zhonghe.events.obligation import self_evaluation_allowed
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.numbers import format_number
 
 TEXT_MAX_CHARS = 2000
 
@@ -99,7 +100,7 @@ def _require_covered(event: Event):
     if covered_t < inventory.required_offset_t:
         raise Conflict(
             _("注销量（%(r)s吨）少于排放量（%(n)s吨），不能申请评价")
-            % {"r": covered_t, "n": inventory.required_offset_t},
+            % {"r": format_number(covered_t, "credits"), "n": format_number(inventory.required_offset_t, "credits")},
             code="insufficient_offset",
         )
     return inventory

@@ -93,6 +93,16 @@ def test_issue_refused_while_retired_is_below_required(actors, project, accounte
     assert not Certificate.objects.exists()
 
 
+def test_the_refusal_names_whole_tonnes_grouped(actors, project):
+    event, inventory = accounted_event(actors.organiser, after_kwh="3000000", name="大型展会")
+    assert inventory.required_offset_t >= 1000  # the figure needs a thousands separator
+    buy(actors, project, 20)
+    _retire(actors, event, project, 12)
+    error = refused(Conflict, "insufficient_offset", certificate_issue, actor=actors.organiser, event_code=event.code)
+    assert f"{inventory.required_offset_t:,}吨" in error.message and "（12吨）" in error.message
+    assert str(inventory.required_offset_t) not in error.message  # never ungrouped
+
+
 def test_issue_refused_with_nothing_retired_even_if_the_status_were_offset(actors, accounted):
     event, _inventory = accounted
     force_status(event, Status.OFFSET)
