@@ -11,10 +11,10 @@ frozen event each and 4 projects. Then, for 100,000 entries (the baseline) and f
 against the buyer's event, with the blocks, retirements and event totals they imply and the hash chain computed
 by registry/ledger.py's own functions (content_of, hash_of_content, sealed_body, entry_hash); and an audit log of
 as many sealed entries (audit.models.content_of, digest.seal_hash). Each command then runs in a fresh process,
-which reports its wall seconds and peak RSS (resource.getrusage); beside it, the naive pass registry_audit made
-before it streamed (model instances: the chain with select_related, each project's entries and blocks in lists,
-every retirement with its block). Last, one ledger entry and one audit entry in the middle of the big data set
-are edited in place and both commands must fail (exit ≠ 0) naming them. Prints figures only.
+which reports its wall seconds and peak RSS (resource.getrusage); beside them, the naive passes both made before
+they streamed (model instances: the chain with select_related, each project's entries and blocks in lists, every
+retirement with its block; the audit log's entries). Last, one ledger entry and one audit entry in the middle of
+the big data set are edited in place and both commands must fail (exit ≠ 0) naming them. Prints figures only.
 """
 
 from __future__ import annotations
@@ -65,10 +65,13 @@ def fresh_database() -> None:
         raise SystemExit(f"{_db_name()}: the benchmark drops its database; use a name containing 'bench'")
     _psql(f"DROP DATABASE IF EXISTS {_db_name()}")
     _psql(f"CREATE DATABASE {_db_name()}")
-    django_setup()
+
+
+def migrate_and_setup(plan_path: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, skip_checks=True)
+    Path(plan_path).write_text(json.dumps(setup()))
 
 
 def setup() -> dict:
@@ -101,8 +104,8 @@ def setup() -> dict:
     ]
     events = [accounted_event(b, after_kwh="900000000") for b in buyers]
     return {
-        "seller": (seller.organization.pk, seller.organization.code),
-        "buyers": [(b.organization.pk, b.organization.code) for b in buyers],
+        "seller": (seller.organization.pk, str(seller.organization.code)),
+        "buyers": [(b.organization.pk, str(b.organization.code)) for b in buyers],
         "outsider": outsider.organization.pk,
         "projects": [(p.pk, p.code) for p in projects],
         "events": [(e.pk, inv.pk, e.name) for e, inv in events],
@@ -265,35 +268,64 @@ def naive_pass() -> None:
         assert r.block.quantity_t == r.quantity_t
 
 
-def child(what: str) -> None:
-    """One measured run in this (fresh) process; prints a JSON line."""
+def naive_verify() -> None:
+    """audit_verify's pass before it streamed: AuditEntry instances."""
+    from zhonghe.audit.digest import seal_hash
+    from zhonghe.audit.models import AuditEntry
+
+    for entry in AuditEntry.objects.filter(sequence__isnull=False).order_by("sequence", "id").iterator(chunk_size=2000):
+        assert entry.compute_content_hash() == entry.content_hash
+        assert seal_hash(entry.prev_hash, entry.sequence, entry.content_hash) == entry.entry_hash
+
+
+def _peak_rss_mb() -> tuple[float, float]:
+    """(getrusage's peak, the kernel's VmHWM) in MB. Linux keeps ru_maxrss across exec, so a child of a big
+    parent would report the parent's size: the parent stays small (the build runs in a child of its own), and
+    VmHWM (this process image only) is the cross-check."""
+    getrusage_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    status = Path("/proc/self/status")
+    hwm = [line for line in status.read_text().splitlines() if line.startswith("VmHWM:")] if status.exists() else []
+    return getrusage_mb, (int(hwm[0].split()[1]) / 1024 if hwm else getrusage_mb)
+
+
+def child(what: str, *args: str) -> None:
+    """One run in this (fresh) process; prints a JSON line."""
     django_setup()
     from django.core.management import CommandError, call_command
 
-    out, rc = io.StringIO(), 0
+    out, rc, result = io.StringIO(), 0, {}
     began = time.perf_counter()
     try:
         with redirect_stdout(out):
-            if what == "naive":
+            if what == "setup":
+                migrate_and_setup(*args)
+            elif what == "plant":
+                plant_corruption(*args)
+            elif what == "build":
+                result["count"] = build(json.loads(Path(args[1]).read_text()), int(args[0]))
+            elif what == "naive":
                 naive_pass()
+            elif what == "naive_verify":
+                naive_verify()
             elif what != "idle":
                 call_command(what, stdout=out)
     except CommandError as exc:
         rc, out = 1, io.StringIO(out.getvalue() + f"{exc}\n")
     seconds = time.perf_counter() - began
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rss_mb": rss_mb, "rc": rc, "out": out.getvalue().splitlines()[:3]}))
+    rss_mb, hwm_mb = _peak_rss_mb()
+    result.update(seconds=seconds, rss_mb=rss_mb, hwm_mb=hwm_mb, rc=rc, out=out.getvalue().splitlines()[:3])
+    print(json.dumps(result))
 
 
-def measure(what: str) -> dict:
+def measure(what: str, *args: str) -> dict:
     env = {**os.environ, "DATABASE_URL": DATABASE_URL}
     done = subprocess.run(
-        [sys.executable, __file__, "--child", what], env=env, capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", what, *args], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def plant_corruption(plan: dict, count: int) -> None:
+def plant_corruption(plan_path: str, count: str) -> None:
     """In the middle of the big data set: a ledger entry handed to an outsider, an audit entry's object edited."""
     from django.db import connection
 
@@ -306,38 +338,49 @@ def plant_corruption(plan: dict, count: int) -> None:
         cursor.execute(
             "UPDATE registry_ledgerentry SET to_org_id = %s WHERE id = (SELECT id FROM registry_ledgerentry "
             "WHERE kind = 'transfer' AND seq >= %s ORDER BY seq LIMIT 1)",
-            [plan["outsider"], count // 2],
+            [json.loads(Path(plan_path).read_text())["outsider"], int(count) // 2],
         )
-        cursor.execute("UPDATE audit_auditentry SET object_code = 'forged' WHERE sequence = %s", [count // 2])
+        cursor.execute("UPDATE audit_auditentry SET object_code = 'forged' WHERE sequence = %s", [int(count) // 2])
 
 
 def main() -> None:
+    """Django runs only in the children: this process stays a bare interpreter, so the children's getrusage
+    peaks are their own (Linux keeps ru_maxrss across exec: a child of a big parent reports at least the
+    parent's size)."""
+    import tempfile
+
     fresh_database()
-    plan = setup()
-    idle = measure("idle")
     sizes = [BASELINE] + ([ENTRIES] if ENTRIES != BASELINE else [])
-    print(f"Ledger audit benchmark on PostgreSQL ({_db_name()}), {PROJECTS} projects, {BUYERS} buyers; "
-          f"an idle Django process: {idle['rss_mb']:.0f} MB RSS")  # fmt: skip
-    header = (
-        f"{'entries':>10} {'build s':>8} {'registry_audit s':>17} {'entries/s':>10} {'RSS MB':>7}"
-        f" {'audit_verify s':>15} {'entries/s':>10} {'RSS MB':>7} {'naive pass s':>13} {'RSS MB':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    count = 0
-    for size in sizes:
-        began = time.perf_counter()
-        count = build(plan, size)
-        built = time.perf_counter() - began
-        runs = {what: measure(what) for what in ("registry_audit", "audit_verify", "naive")}
-        assert runs["registry_audit"]["rc"] == 0 and runs["audit_verify"]["rc"] == 0, runs
-        reg, ver, naive = runs["registry_audit"], runs["audit_verify"], runs["naive"]
-        print(
-            f"{count:>10,} {built:>8.1f} {reg['seconds']:>17.1f} {count / reg['seconds']:>10,.0f} {reg['rss_mb']:>7.0f}"
-            f" {ver['seconds']:>15.1f} {count / ver['seconds']:>10,.0f} {ver['rss_mb']:>7.0f}"
-            f" {naive['seconds']:>13.1f} {naive['rss_mb']:>7.0f}"
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as plan_file:
+        measure("setup", plan_file.name)
+        idle = measure("idle")
+        print(f"Ledger audit benchmark on PostgreSQL ({_db_name()}), {PROJECTS} projects, {BUYERS} buyers; "
+              f"an idle Django process: {idle['rss_mb']:.0f} MB peak RSS")  # fmt: skip
+        header = (
+            f"{'entries':>10} {'build s':>8} {'registry_audit s':>17} {'entries/s':>10} {'RSS MB':>7}"
+            f" {'audit_verify s':>15} {'entries/s':>10} {'RSS MB':>7} {'naive audit s':>14} {'RSS MB':>7}"
+            f" {'naive verify s':>15} {'RSS MB':>7}"
         )
-    plant_corruption(plan, count)
+        print(header)
+        print("-" * len(header), flush=True)
+        count = 0
+        for size in sizes:
+            built = measure("build", str(size), plan_file.name)
+            count = built["count"]
+            runs = {what: measure(what) for what in ("registry_audit", "audit_verify", "naive", "naive_verify")}
+            assert runs["registry_audit"]["rc"] == 0 and runs["audit_verify"]["rc"] == 0, runs
+            reg, ver, naive, naive_v = (runs[w] for w in ("registry_audit", "audit_verify", "naive", "naive_verify"))
+            print(
+                f"{count:>10,} {built['seconds']:>8.1f} {reg['seconds']:>17.1f} {count / reg['seconds']:>10,.0f}"
+                f" {reg['rss_mb']:>7.0f} {ver['seconds']:>15.1f} {count / ver['seconds']:>10,.0f}"
+                f" {ver['rss_mb']:>7.0f} {naive['seconds']:>14.1f} {naive['rss_mb']:>7.0f}"
+                f" {naive_v['seconds']:>15.1f} {naive_v['rss_mb']:>7.0f}",
+                flush=True,
+            )
+            for what, run in runs.items():
+                if abs(run["rss_mb"] - run["hwm_mb"]) > 5:
+                    print(f"  ({what}: getrusage {run['rss_mb']:.0f} MB, VmHWM {run['hwm_mb']:.0f} MB)")
+        measure("plant", plan_file.name, str(count))
     for what in ("registry_audit", "audit_verify"):
         run = measure(what)
         assert run["rc"] != 0, f"{what} missed the planted corruption: {run}"
@@ -347,6 +390,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(sys.argv[2])
+        child(*sys.argv[2:])
     else:
         main()
