@@ -4,12 +4,13 @@ Times calculate_footprint + inventory_hash on synthetic events of 1,000 and 10,0
 compares them with the naive baseline in engine_bench.py; then the spreadsheet import (bench_import.py),
 certificate issuance (bench_issue.py: payload + Ed25519 + PDF + PAdES), the bureau's dashboards
 (bench_supervision.py) and, where PostgreSQL and pgbench are available, the registry on PostgreSQL beside
-pgbench (bench_registry.py).
+pgbench (bench_registry.py) and registry_audit / audit_verify on a large ledger (bench_ledger_audit.py).
 Prints figures only; nothing asserts on time (timings belong here, never in the test suite).
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -86,6 +87,8 @@ def main() -> None:
     subprocess.run([sys.executable, supervision, "--repeat", "3"], check=False)
     print()
     _registry()
+    print()
+    _ledger_audit()
 
 
 def _registry() -> None:
@@ -102,6 +105,22 @@ def _registry() -> None:
         print(f"registry benchmark skipped: no PostgreSQL at {bench_registry.SERVER} (set BENCH_PG)")
         return
     bench_registry.main()
+
+
+def _ledger_audit() -> None:
+    """registry_audit and audit_verify on a large ledger (bench_ledger_audit.py; BENCH_LEDGER_ENTRIES, default
+    100,000): PostgreSQL only, in its own process and throw-away database; said so when it is unreachable."""
+    import shutil
+
+    server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    if shutil.which("psql") is None:
+        print("ledger audit benchmark skipped: psql not installed")
+        return
+    if subprocess.run(["psql", f"{server}/postgres", "-qAtc", "select 1"], capture_output=True).returncode != 0:
+        print(f"ledger audit benchmark skipped: no PostgreSQL at {server} (set BENCH_PG)")
+        return
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own zh_bench_ledger_audit database
+    subprocess.run([sys.executable, str(Path(__file__).with_name("bench_ledger_audit.py"))], env=env, check=False)
 
 
 def _ms(timing: Timing) -> str:

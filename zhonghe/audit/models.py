@@ -9,6 +9,9 @@ chain alone cannot. The only update an entry accepts is that one-time sealing (t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
@@ -16,6 +19,12 @@ from django.utils.translation import pgettext_lazy
 from zhonghe.audit.digest import CONTENT_FIELDS, GENESIS, at_text, content_hash_of
 
 SEAL_FIELDS = ("sequence", "prev_hash", "entry_hash")
+
+
+def content_of(values: Mapping[str, Any]) -> dict:
+    """The content fields of one entry (a model's attributes or a streamed `.values()` row) in their canonical
+    (JSON) form: exactly CONTENT_FIELDS, the time as digest.at_text."""
+    return {**{field: values[field] for field in CONTENT_FIELDS}, "at": at_text(values["at"])}
 
 
 class AuditHead(models.Model):
@@ -94,19 +103,7 @@ class AuditEntry(models.Model):
 
     def content(self) -> dict:
         """The content fields (digest.CONTENT_FIELDS), in their canonical (JSON) form."""
-        return {
-            "at": at_text(self.at),
-            "actor_label": self.actor_label,
-            "actor_user_id": self.actor_user_id,
-            "actor_org_code": self.actor_org_code,
-            "actor_roles": self.actor_roles,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_code": self.object_code,
-            "before_digest": self.before_digest,
-            "after_digest": self.after_digest,
-            "changes": self.changes,
-        }
+        return content_of({field: getattr(self, field) for field in CONTENT_FIELDS})
 
     def compute_content_hash(self) -> str:
         return content_hash_of(self.content())

@@ -10,7 +10,11 @@ offer, and no seller has promised listings more than it holds; and, replaying th
 ISSUE/TRANSFER/RETIRE/INVALIDATE entries in order, every move takes serials its sender held active (an
 invalidation: active or retired), and every live block's holder and status are what the ledger says; external
 cancellations never overlap nor share a proof, and invalidations, their blocks, ledger entries and impacts agree
-(registry/audit_claims.py).
+(registry/audit_claims.py). The chain and checkpoint checks live in registry/audit_chain.py.
+
+Scale: ledger entries, blocks and retirements are streamed as plain values (audit_chain.stream: a server-side
+cursor on PostgreSQL), one replay pass per project; the query count grows with projects, never with entries or
+blocks, and memory with one project's live segments (merged runs), never with its history.
 """
 
 from __future__ import annotations
@@ -18,19 +22,19 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
+from itertools import groupby
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from zhonghe.events.models import Event
 from zhonghe.registry import audit_claims
-from zhonghe.registry.ledger import GENESIS_HASH, content_hash, entry_body, entry_hash
+from zhonghe.registry.audit_chain import audit_chain, audit_checkpoint, stream, where
 from zhonghe.registry.models import (
     BlockStatus,
     CreditBlock,
     CreditProject,
     LedgerEntry,
-    LedgerHead,
     LedgerKind,
     Listing,
     ListingStatus,
@@ -38,102 +42,14 @@ from zhonghe.registry.models import (
     OrderStatus,
     Retirement,
 )
-from zhonghe.registry.serials import SerialRange, find_overlaps
 
+ENTRY_ROW = ("id", "seq", "kind", "serial_first", "serial_last", "quantity_t", "from_org_id", "to_org_id")
+BLOCK_ROW = ("code", "serial_first", "serial_last", "quantity_t", "holder_id", "status")
+CHILD_ROW = ("parent_id", "serial_first", "serial_last", "parent__code", "parent__serial_first",
+             "parent__serial_last", "parent__status")  # fmt: skip
 
-def _where(entry: LedgerEntry) -> str:
-    return f"seq {entry.seq}" if entry.seq is not None else f"pending id {entry.pk}"
-
-
-def _content_problems(entry: LedgerEntry) -> list[str]:
-    problems = []
-    if entry.content_hash != content_hash(entry):
-        problems.append(f"ledger: {_where(entry)} content does not match its content_hash")
-    if not 1 <= entry.serial_first <= entry.serial_last or entry.quantity_t != (
-        entry.serial_last - entry.serial_first + 1
-    ):
-        problems.append(
-            f"ledger: {_where(entry)} quantity {entry.quantity_t} t does not match its serial range "
-            f"{entry.serial_first}-{entry.serial_last}"
-        )
-    return problems
-
-
-def audit_chain() -> list[str]:
-    """The sealed chain in seq order (gaps, links, hashes), the head row against its end, then every pending
-    entry's content_hash (registry/ledger.py: seal after commit)."""
-    problems = []
-    prev_hash = GENESIS_HASH
-    expected_seq, last_seq = 1, 0
-    related = LedgerEntry.objects.select_related("project", "from_org", "to_org")
-    for entry in related.filter(seq__isnull=False).order_by("seq").iterator():
-        if entry.seq != expected_seq:
-            problems.append(f"ledger: gap before seq {entry.seq} (expected {expected_seq})")
-        if entry.prev_hash != prev_hash:
-            problems.append(f"ledger: seq {entry.seq} prev_hash does not match the previous entry")
-        if entry.entry_hash != entry_hash(entry.prev_hash or "", entry_body(entry)):
-            problems.append(f"ledger: seq {entry.seq} entry_hash does not match its content")
-        problems.extend(_content_problems(entry))
-        prev_hash = entry.entry_hash
-        expected_seq, last_seq = entry.seq + 1, entry.seq
-    head = LedgerHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
-    if head is None and last_seq:
-        problems.append(f"ledger: the head row is missing (the chain ends at seq {last_seq})")
-    elif head is not None and head != (last_seq, prev_hash):
-        problems.append(f"ledger: the head names seq {head[0]}, the chain ends at seq {last_seq} (truncated or forged)")
-    for entry in related.filter(seq__isnull=True).order_by("id").iterator():
-        if entry.prev_hash is not None or entry.entry_hash is not None:
-            problems.append(f"ledger: pending id {entry.pk} carries a seal without a seq")
-        problems.extend(_content_problems(entry))
-    return problems
-
-
-def audit_checkpoint(checkpoint: object) -> list[str]:
-    """The chain must still hold the saved head: entry number `entries` has hash `hash` (0 entries: genesis)."""
-    if not isinstance(checkpoint, dict):
-        return ["checkpoint: not a JSON object from GET /api/v1/ledger/head"]
-    entries, head_hash = checkpoint.get("entries"), checkpoint.get("hash")
-    if isinstance(entries, bool) or not isinstance(entries, int) or entries < 0 or not isinstance(head_hash, str):
-        return ['checkpoint: needs "entries" (a count ≥ 0) and "hash"']
-    if entries == 0:
-        found = GENESIS_HASH
-    else:
-        found = LedgerEntry.objects.filter(seq=entries).values_list("entry_hash", flat=True).first()
-        if found is None:
-            return [f"checkpoint: the ledger has no entry {entries} any more (it was saved with {entries} entries)"]
-    if found != head_hash:
-        return [f"checkpoint: entry {entries} has hash {found}, the checkpoint says {head_hash} (history rewritten)"]
-    return []
-
-
-def audit_project(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
-    """Per project (one vintage each): issued = active + retired + cancelled + invalidated (reserved tonnes are
-    part of the seller's active ones: audit_listings), no overlaps, superseded blocks exactly split."""
-    problems = []
-    issued = sum(e.quantity_t for e in entries if e.kind == LedgerKind.ISSUE)
-    live = [b for b in blocks if b.status != BlockStatus.SUPERSEDED]
-    live_total = sum(b.quantity_t for b in live)
-    if live_total != issued:  # live = active + retired + cancelled + invalidated
-        problems.append(f"{project.code}: issued {issued} t but live blocks hold {live_total} t")
-    for a, b in find_overlaps([SerialRange(b.serial_first, b.serial_last) for b in live]):
-        problems.append(f"{project.code}: live ranges overlap {a.first}-{a.last} and {b.first}-{b.last}")
-    children = defaultdict(list)
-    for block in blocks:
-        if block.parent_id:
-            children[block.parent_id].append(block)
-    for block in blocks:
-        kids = sorted(children.get(block.id, []), key=lambda b: b.serial_first)
-        if block.status == BlockStatus.SUPERSEDED:
-            covered = [(k.serial_first, k.serial_last) for k in kids]
-            contiguous = all(covered[i][1] + 1 == covered[i + 1][0] for i in range(len(covered) - 1))
-            if not kids or covered[0][0] != block.serial_first or covered[-1][1] != block.serial_last or not contiguous:
-                problems.append(f"{project.code}: superseded block {block.code} is not partitioned by its children")
-        elif kids:
-            problems.append(f"{project.code}: live block {block.code} has children")
-    return problems
-
-
-# A replayed segment: (first serial, last serial, holder organisation id, block status).
+# A replayed segment: (first serial, last serial, holder organisation id, block status). Neighbours that touch
+# and agree on holder and status are kept merged, so the replay holds one segment per run, not per move.
 Segment = tuple[int, int, int | None, str]
 
 _AFTER_MOVE = {
@@ -168,60 +84,114 @@ def _covers(held: list[Segment], first: int, last: int) -> bool:
     )
 
 
-def replay_ledger(entries: list[LedgerEntry]) -> tuple[list[Segment], list[str]]:
+def _splice(segments: list[Segment], lo: int, hi: int, parts: list[Segment]) -> None:
+    """segments[lo:hi] = parts, merged with each other and the neighbours on both sides where they touch and
+    agree on holder and status (the same serial → holder/status map, in fewer segments)."""
+    start, end = max(lo - 1, 0), min(hi + 1, len(segments))
+    merged: list[Segment] = []
+    for seg in [*segments[start:lo], *parts, *segments[hi:end]]:
+        if merged and merged[-1][1] + 1 == seg[0] and merged[-1][2:] == seg[2:]:
+            merged[-1] = (merged[-1][0], seg[1], seg[2], seg[3])
+        else:
+            merged.append(seg)
+    segments[start:end] = merged
+
+
+def replay_ledger(code: str, entries) -> tuple[list[Segment], int, list[str]]:
     """Rebuild who holds which serials of one project from its ledger entries (in id order: one project's
-    entries commit under its lock, so id order is their commit order, sealed or pending)."""
+    entries commit under its lock, so id order is their commit order, sealed or pending); also the tonnes
+    issued. One pass over the streamed rows (ENTRY_ROW)."""
     segments: list[Segment] = []
     problems = []
+    issued = 0
     for e in entries:
         lo, hi = _overlapping(segments, e.serial_first, e.serial_last)
         span = f"{e.serial_first}-{e.serial_last}"
         if e.kind == LedgerKind.ISSUE:
+            issued += e.quantity_t
             if lo < hi:
-                problems.append(f"{e.project.code}: ledger {_where(e)} issues {span}, already issued")
+                problems.append(f"{code}: ledger {where(e)} issues {span}, already issued")
             else:
-                segments.insert(lo, (e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE))
+                _splice(segments, lo, hi, [(e.serial_first, e.serial_last, e.to_org_id, BlockStatus.ACTIVE)])
             continue
         held = segments[lo:hi]
         sender_held = all(h[2] == e.from_org_id and h[3] in _MOVES_FROM[LedgerKind(e.kind)] for h in held)
         if not (_covers(held, e.serial_first, e.serial_last) and sender_held):
-            problems.append(f"{e.project.code}: ledger {_where(e)} moves {span}, not all held active by its sender")
+            problems.append(f"{code}: ledger {where(e)} moves {span}, not all held active by its sender")
             continue
         head = [(held[0][0], e.serial_first - 1, held[0][2], held[0][3])] if held[0][0] < e.serial_first else []
         tail = [(e.serial_last + 1, held[-1][1], held[-1][2], held[-1][3])] if held[-1][1] > e.serial_last else []
         after = _AFTER_MOVE[LedgerKind(e.kind)]
         holder = e.to_org_id if e.kind == LedgerKind.TRANSFER else e.from_org_id
-        segments[lo:hi] = [*head, (e.serial_first, e.serial_last, holder, after), *tail]
-    return segments, problems
+        _splice(segments, lo, hi, [*head, (e.serial_first, e.serial_last, holder, after), *tail])
+    return segments, issued, problems
 
 
-def audit_holders(project: CreditProject, entries: list[LedgerEntry], blocks: list[CreditBlock]) -> list[str]:
-    """Each live block's holder and status must equal the replayed ledger over its whole range."""
-    segments, problems = replay_ledger(entries)
-    live = sorted((b for b in blocks if b.status != BlockStatus.SUPERSEDED), key=lambda b: b.serial_first)
-    for block in live:
+def _partition_problems(project: CreditProject) -> list[str]:
+    """Every superseded block is exactly partitioned by its children; a live block has none. Children stream
+    grouped by parent (with the parent's fields by JOIN); childless superseded blocks come from one query."""
+    problems = []
+    children = CreditBlock.objects.filter(project=project, parent__isnull=False).order_by("parent_id", "serial_first")
+    for _parent_id, group in groupby(stream(children, *CHILD_ROW), key=lambda c: c.parent_id):
+        kids = list(group)
+        first, last, code = kids[0].parent__serial_first, kids[0].parent__serial_last, kids[0].parent__code
+        if kids[0].parent__status != BlockStatus.SUPERSEDED:
+            problems.append(f"{project.code}: live block {code} has children")
+            continue
+        contiguous = all(kids[i].serial_last + 1 == kids[i + 1].serial_first for i in range(len(kids) - 1))
+        if not (contiguous and kids[0].serial_first == first and kids[-1].serial_last == last):
+            problems.append(f"{project.code}: superseded block {code} is not partitioned by its children")
+    childless = CreditBlock.objects.filter(project=project, status=BlockStatus.SUPERSEDED, children__isnull=True)
+    for block in stream(childless.order_by("serial_first", "id"), "code"):
+        problems.append(f"{project.code}: superseded block {block.code} is not partitioned by its children")
+    return problems
+
+
+def audit_project(project: CreditProject) -> list[str]:
+    """Per project (one vintage each), one replay pass over its entries, then its live blocks in serial order:
+    issued = active + retired + cancelled + invalidated (reserved tonnes are part of the seller's active ones:
+    audit_listings), no overlaps, superseded blocks exactly split, each live block's holder and status equal
+    to the replayed ledger over its whole range."""
+    entries = LedgerEntry.objects.filter(project=project).order_by("id")
+    segments, issued, replay_problems = replay_ledger(project.code, stream(entries, *ENTRY_ROW))
+    live = CreditBlock.objects.filter(project=project).exclude(status=BlockStatus.SUPERSEDED)
+    live_total, overlaps, holders = 0, [], []
+    reach: list = []  # earlier live blocks whose range may still overlap later ones (sorted by first serial)
+    for block in stream(live.order_by("serial_first", "serial_last"), *BLOCK_ROW):
+        live_total += block.quantity_t
+        reach = [r for r in reach if r.serial_last >= block.serial_first]
+        overlaps.extend(
+            f"{project.code}: live ranges overlap {r.serial_first}-{r.serial_last} and "
+            f"{block.serial_first}-{block.serial_last}"
+            for r in reach
+        )
+        reach.append(block)
         lo, hi = _overlapping(segments, block.serial_first, block.serial_last)
         held = segments[lo:hi]
-        matches = _covers(held, block.serial_first, block.serial_last) and all(
-            (h[2], h[3]) == (block.holder_id, block.status) for h in held
-        )
-        if not matches:
-            problems.append(
+        if not (
+            _covers(held, block.serial_first, block.serial_last)
+            and all((h[2], h[3]) == (block.holder_id, block.status) for h in held)
+        ):
+            holders.append(
                 f"{project.code}: block {block.code} ({block.serial_first}-{block.serial_last}) holder/status "
                 "differs from the ledger"
             )
-    return problems
+    totals = [] if live_total == issued else [f"{project.code}: issued {issued} t but live blocks hold {live_total} t"]
+    return [*totals, *overlaps, *_partition_problems(project), *replay_problems, *holders]
 
 
 def audit_retirements() -> list[str]:
     problems = []
-    for r in Retirement.objects.select_related("block"):
-        if r.block.quantity_t != r.quantity_t:
+    rows = Retirement.objects.order_by("id")
+    for r in stream(rows, "id", "number", "quantity_t", "block__quantity_t", "block__status"):
+        if r.block__quantity_t != r.quantity_t:
             problems.append(f"retirement {r.number}: block status/quantity does not match")
-        elif r.block.status != BlockStatus.RETIRED:
-            problems.extend(audit_claims.retirement_split_by_invalidation(r))
+        elif r.block__status != BlockStatus.RETIRED:  # rare: split by an invalidation (or tampered)
+            retirement = Retirement.objects.select_related("block").get(pk=r.id)
+            problems.extend(audit_claims.retirement_split_by_invalidation(retirement))
     sums = dict(Retirement.objects.order_by().values_list("event_id").annotate(t=Sum("quantity_t")))
-    for event in Event.objects.filter(Q(retired_t__gt=0) | Q(pk__in=sums.keys())).order_by("id"):
+    events = Event.objects.filter(Q(retired_t__gt=0) | Q(pk__in=sums.keys())).order_by("id")
+    for event in stream(events, "id", "code", "retired_t"):
         summed_t = sums.get(event.id, 0)
         if event.retired_t != summed_t:
             problems.append(f"event {event.code}: retired_t {event.retired_t} t but retirements sum to {summed_t} t")
@@ -273,10 +243,7 @@ def audit_registry(*, checkpoints: tuple[object, ...] = ()) -> list[str]:
     for checkpoint in checkpoints:
         problems.extend(audit_checkpoint(checkpoint))
     for project in CreditProject.objects.order_by("code"):
-        entries = list(LedgerEntry.objects.filter(project=project).select_related("project").order_by("id"))
-        blocks = list(CreditBlock.objects.filter(project=project))
-        problems.extend(audit_project(project, entries, blocks))
-        problems.extend(audit_holders(project, entries, blocks))
+        problems.extend(audit_project(project))
     problems.extend(audit_retirements())
     problems.extend(audit_listings())
     problems.extend(audit_claims.audit_external())

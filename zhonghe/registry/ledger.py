@@ -30,32 +30,57 @@ GENESIS_HASH = "0" * 64
 SEAL_BATCH = 2000
 
 
-def _content(entry) -> dict:
+def content_of(*, kind, project_code, serial_first, serial_last, quantity_t, from_code, to_code, reference, at) -> dict:
+    """The hashed content of one entry from plain values (the audit streams rows, never model instances)."""
     return {
-        "kind": entry.kind,
-        "project": entry.project.code,
-        "serial_first": entry.serial_first,
-        "serial_last": entry.serial_last,
-        "quantity_t": entry.quantity_t,
-        "from": str(entry.from_org.code) if entry.from_org_id else None,
-        "to": str(entry.to_org.code) if entry.to_org_id else None,
-        "reference": entry.reference,
-        "at": entry.at.isoformat(),
+        "kind": kind,
+        "project": project_code,
+        "serial_first": serial_first,
+        "serial_last": serial_last,
+        "quantity_t": quantity_t,
+        "from": str(from_code) if from_code is not None else None,
+        "to": str(to_code) if to_code is not None else None,
+        "reference": reference,
+        "at": at.isoformat(),
     }
+
+
+def _content(entry) -> dict:
+    return content_of(
+        kind=entry.kind,
+        project_code=entry.project.code,
+        serial_first=entry.serial_first,
+        serial_last=entry.serial_last,
+        quantity_t=entry.quantity_t,
+        from_code=entry.from_org.code if entry.from_org_id else None,
+        to_code=entry.to_org.code if entry.to_org_id else None,
+        reference=entry.reference,
+        at=entry.at,
+    )
 
 
 def _canonical(body: dict) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def sealed_body(seq: int | None, content: dict) -> str:
+    """Canonical text hashed into entry_hash: the content with seq."""
+    return _canonical({"seq": seq, **content})
+
+
+def hash_of_content(content: dict) -> str:
+    """sha256 of the canonical content without seq (an entry's content_hash)."""
+    return hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
+
+
 def entry_body(entry: LedgerEntry) -> str:
     """Canonical text hashed into entry_hash (content and seq); the audit recomputes it from the stored row."""
-    return _canonical({"seq": entry.seq, **_content(entry)})
+    return sealed_body(entry.seq, _content(entry))
 
 
 def content_hash(entry: LedgerEntry) -> str:
     """sha256 of the canonical content without seq: set at append, checked for pending and sealed entries."""
-    return hashlib.sha256(_canonical(_content(entry)).encode("utf-8")).hexdigest()
+    return hash_of_content(_content(entry))
 
 
 def entry_hash(prev_hash: str, body: str) -> str:

@@ -94,6 +94,9 @@ SERVICES: dict[str, object] = {
     "zhonghe.registry.ledger.entry_body": READ,
     "zhonghe.registry.ledger.entry_hash": READ,
     "zhonghe.registry.ledger.content_hash": READ,
+    "zhonghe.registry.ledger.content_of": READ,
+    "zhonghe.registry.ledger.hash_of_content": READ,
+    "zhonghe.registry.ledger.sealed_body": READ,
     "zhonghe.registry.ledger.allocate_id": HELPER + " (credits_retire: the retirement's id and number)",
     "zhonghe.registry.ledger.ledger_seal": "exempt: chains committed ledger entries (their seal columns, once); "
     "the moves were logged by their services",
