@@ -13,9 +13,9 @@ built once per model and do what the ORM call they replace does, on PostgreSQL a
   has it (SQLite serialises writers instead).
 * `save_fields(obj, names)` = `obj.save(update_fields=names)`.
 * `mark_status(model, ids, status)` = `model.objects.filter(pk__in=ids).update(status=status)`.
-* `insert_groups` and `mark_status_then_insert` run several of these in one round trip on PostgreSQL (one
-  multi-statement query, in order, inside the caller's transaction); a retirement's writes inside the project
-  lock are two round trips instead of five.
+* `insert_groups` and `write_batch` run several of these in one round trip on PostgreSQL (one multi-statement
+  query, in order, inside the caller's transaction): a retirement writes everything it changes inside the
+  project lock in one round trip.
 """
 
 from __future__ import annotations
@@ -62,21 +62,21 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
 
 def insert_groups(groups: Sequence[Sequence[models.Model]]) -> None:
     """insert_rows for several models' rows, in the order given, in one round trip where the database allows."""
+    write_batch(groups=groups)
+
+
+def write_batch(
+    *, status: tuple[type[models.Model], Sequence[int], str] | None = None, groups: Sequence[Sequence] = ()
+) -> None:
+    """mark_status(*status) first (when given), then insert_rows of each group in order: one round trip on
+    PostgreSQL. Rows may bring their primary keys (a group is all with or all without)."""
     groups = [g for g in groups if g]
     for objs in groups:
         prepare_rows(objs)
-    results = _run([_insert_statement(objs) for objs in groups])
-    for objs, rows in zip(groups, results, strict=True):
+    statements = [_status_statement(*status)] if status is not None and status[1] else []
+    results = _run([*statements, *(_insert_statement(objs) for objs in groups)])
+    for objs, rows in zip(groups, results[len(statements) :], strict=True):
         _inserted(objs, rows)
-
-
-def mark_status_then_insert(model: type[models.Model], ids: Sequence[int], status: str, objs: Sequence) -> None:
-    """mark_status(model, ids, status), then insert_rows(objs), in one round trip where the database allows."""
-    prepare_rows(objs)
-    statements = [_status_statement(model, ids, status)] if ids else []
-    results = _run([*statements, _insert_statement(objs)] if objs else statements)
-    if objs:
-        _inserted(objs, results[-1])
 
 
 def _insert_statement(objs: Sequence[models.Model]) -> tuple[str, list]:

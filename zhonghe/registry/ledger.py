@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from zhonghe.accounts.models import Organization
-from zhonghe.lib.rows import insert_rows, mark_status_then_insert
+from zhonghe.lib.rows import insert_rows, write_batch
 from zhonghe.lib.sealing import seal_until_done, write_seals
 from zhonghe.registry.models import BlockStatus, CreditBlock, CreditProject, LedgerEntry, LedgerHead
 from zhonghe.registry.serials import SerialRange, split_range
@@ -193,12 +195,18 @@ def allocate_id(model: type[Model], *, above: int = 0) -> int:
 
 
 def take_from_blocks(
-    blocks: list[CreditBlock], quantity_t: int, *, new_holder: Organization, new_status: str
+    blocks: list[CreditBlock],
+    quantity_t: int,
+    *,
+    new_holder: Organization,
+    new_status: str,
+    pending: PendingMove | None = None,
 ) -> list[CreditBlock]:
     """Move `quantity_t` units from the front of `blocks` (locked, in serial order).
 
     Each touched block is superseded; the taken part becomes a child with the new holder/status and any
-    remainder a child with the old holder, still active. Returns the new taken children.
+    remainder a child with the old holder, still active. Returns the new taken children. With `pending`, the
+    writes are held there (the children numbered) for the caller's write_pending.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_from_blocks must run inside a transaction")
@@ -219,7 +227,7 @@ def take_from_blocks(
         remaining -= taken.quantity
     if remaining:
         raise RuntimeError("take_from_blocks called with insufficient blocks")  # callers check balance first
-    _replace(superseded, children)
+    _replace(superseded, children, pending)
     return taken_children
 
 
@@ -237,13 +245,41 @@ def _child(parent: CreditBlock, serials: SerialRange, holder: Organization | int
     )
 
 
-def _replace(parents: list[CreditBlock], children: list[CreditBlock]) -> None:
+@dataclass
+class PendingMove:
+    """A move's writes held back, so that the caller sends them with its own rows in one round trip
+    (write_pending). The children are numbered as they are planned: first from `spare_ids` (ids of the block
+    sequence drawn inside the project lock, with the blocks), then fresh ones."""
+
+    spare_ids: list[int] = field(default_factory=list)
+    parents: list[CreditBlock] = field(default_factory=list)
+    children: list[CreditBlock] = field(default_factory=list)
+
+    def number(self, children: Sequence[CreditBlock]) -> None:
+        for child in children:
+            last = max((c.pk for c in self.children), default=0)
+            child.pk = self.spare_ids.pop(0) if self.spare_ids else allocate_id(CreditBlock, above=last)
+            self.children.append(child)
+
+
+def write_pending(pending: PendingMove, *, then: Sequence[Sequence[Model]] = ()) -> None:
+    """Supersede the pending parents, insert their children, then insert each group of `then` (one round trip
+    on PostgreSQL)."""
+    ids = [p.pk for p in pending.parents]
+    write_batch(status=(CreditBlock, ids, BlockStatus.SUPERSEDED), groups=[pending.children, *then])
+
+
+def _replace(parents: list[CreditBlock], children: list[CreditBlock], pending: PendingMove | None = None) -> None:
     """Supersede a move's parents in one UPDATE, then write all its children in one INSERT (ids come back with
-    RETURNING), in one round trip on PostgreSQL. In that order: a child starts at its parent's first serial,
-    unique among live blocks."""
+    RETURNING), in one round trip on PostgreSQL; or hold both in `pending`. In that order: a child starts at its
+    parent's first serial, unique among live blocks."""
     for parent in parents:
         parent.status = BlockStatus.SUPERSEDED
-    mark_status_then_insert(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED, children)
+    if pending is not None:
+        pending.parents.extend(parents)
+        pending.number(children)
+        return
+    write_batch(status=(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED), groups=[children])
 
 
 def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:
@@ -265,7 +301,12 @@ def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlo
 
 
 def take_range(
-    blocks: list[CreditBlock], serials: SerialRange, *, new_holder: Organization, new_status: str
+    blocks: list[CreditBlock],
+    serials: SerialRange,
+    *,
+    new_holder: Organization,
+    new_status: str,
+    pending: PendingMove | None = None,
 ) -> list[CreditBlock] | None:
     """Move exactly the serials `serials` out of `blocks` (locked, one holder, in serial order).
 
@@ -298,5 +339,5 @@ def take_range(
             children.append(
                 _child(block, SerialRange(last + 1, block.serial_last), block.holder_id, BlockStatus.ACTIVE)
             )
-    _replace(touched, children)
+    _replace(touched, children, pending)
     return taken_children

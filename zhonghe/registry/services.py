@@ -165,25 +165,36 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
     return block
 
 
+SPARE_BLOCK_IDS = 2  # a retirement from one block: the retired child and the remainder
+
+
 def _locked_active_blocks(
-    project: CreditProject, holder: Organization, *, project_locked: bool = False
-) -> tuple[list[CreditBlock], int]:
-    """The holder's active blocks of the project in serial order, locked, and the tonnes of them the holder
-    promised to its listings (listings.earmarked_t), read in the same statement."""
+    project: CreditProject, holder: Organization, *, project_locked: bool = False, spare_ids: int = 0
+) -> tuple[list[CreditBlock], int, list[int]]:
+    """The holder's active blocks of the project in serial order, locked; the tonnes of them the holder
+    promised to its listings (listings.earmarked_t); and, on PostgreSQL, `spare_ids` fresh ids of the block
+    sequence for the children a move will create (ledger.PendingMove) — all in one statement."""
     # Lock the project row first: a writer that waited here then reads the blocks afresh, including the
     # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
     if not project_locked:
         CreditProject.objects.select_for_update().filter(pk=project.pk).first()
     promised_sql, promised_params = listings.earmarked_sql(project, holder, today=timezone.localdate())
+    columns = [f"({promised_sql}) AS promised_t"]
+    if connection.vendor == "postgresql":  # an uncorrelated subquery runs once per statement, not per row
+        sequence = f"pg_get_serial_sequence('{CreditBlock._meta.db_table}', 'id')"
+        columns += [f"(SELECT nextval({sequence})) AS spare_id_{n}" for n in range(spare_ids)]
     blocks = locked_rows(
         CreditBlock,
         "project_id = %s AND holder_id = %s AND status = %s",
         [project.pk, holder.pk, BlockStatus.ACTIVE],
         order_by="serial_first",
-        extra=(f"({promised_sql}) AS promised_t", promised_params),
+        extra=(", ".join(columns), promised_params),
     )
-    # No block held: nothing is free whatever was promised (callers only compare held - promised with ≥ 1 t).
-    return blocks, (int(blocks[0].promised_t) if blocks else 0)
+    if not blocks:  # nothing is free whatever was promised (callers compare held - promised with ≥ 1 t)
+        return [], 0, []
+    first = blocks[0]
+    spares = [getattr(first, f"spare_id_{n}") for n in range(spare_ids)] if connection.vendor == "postgresql" else []
+    return blocks, int(first.promised_t), spares
 
 
 def _project_by_code(code: str) -> CreditProject:
@@ -296,7 +307,7 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     if order.expires_at and order.expires_at < timezone.now():
         raise Conflict(_("订单已超过保留期限"), code="order_expired")
     listing = listings.locked_listing(order.listing.code) if order.listing_id else None
-    blocks, promised_t = _locked_active_blocks(order.project, actor.organization)
+    blocks, promised_t, _ids = _locked_active_blocks(order.project, actor.organization)
     held_t = sum(b.quantity_t for b in blocks)
     if listing is None:
         held_t -= promised_t
@@ -422,16 +433,23 @@ def _requested_range(first: object, last: object, quantity_t: int) -> SerialRang
 
 def _take_for_retirement(
     actor: Actor, project: CreditProject, quantity_t: int, serials: SerialRange | None
-) -> list[CreditBlock]:
+) -> tuple[list[CreditBlock], ledger.PendingMove]:
+    """The retired children (numbered, not yet written) and the pending move that writes them."""
     # Tonnes the organisation promised to its own listings are not its to retire.
-    blocks, promised_t = _locked_active_blocks(project, actor.organization, project_locked=True)
+    blocks, promised_t, spare_ids = _locked_active_blocks(
+        project, actor.organization, project_locked=True, spare_ids=SPARE_BLOCK_IDS
+    )
     if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
+    pending = ledger.PendingMove(spare_ids=spare_ids)
     if serials is None:
-        return ledger.take_from_blocks(
-            blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED
+        taken = ledger.take_from_blocks(
+            blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED, pending=pending
         )
-    taken = ledger.take_range(blocks, serials, new_holder=actor.organization, new_status=BlockStatus.RETIRED)
+        return taken, pending
+    taken = ledger.take_range(
+        blocks, serials, new_holder=actor.organization, new_status=BlockStatus.RETIRED, pending=pending
+    )
     if taken is None:
         raise Conflict(
             _("本单位未持有序列号%(a)s至%(b)s的全部减排量")
@@ -439,7 +457,7 @@ def _take_for_retirement(
             code="serials_not_held",
             fields={"serial_first": serials.first, "serial_last": serials.last},
         )
-    return taken
+    return taken, pending
 
 
 _LATEST_INVENTORY_SQL = (
@@ -472,7 +490,7 @@ def _retire(
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     first_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
     project = listings.locked_project(project_code)  # one statement: found and locked
-    retired_blocks = _take_for_retirement(actor, project, quantity_t, serials)
+    retired_blocks, pending = _take_for_retirement(actor, project, quantity_t, serials)
     retirements: list[Retirement] = []
     for index, block in enumerate(retired_blocks):
         retirement_id = first_id if index == 0 else ledger.allocate_id(Retirement, above=retirements[-1].id)
@@ -504,5 +522,6 @@ def _retire(
         for r in retirements
     ]
     logged = [audit_entry(actor=actor, action="credits.retire", target=r, new=True) for r in retirements]
-    insert_groups([retirements, entries, logged])  # one round trip inside the project lock (PostgreSQL)
+    # Blocks superseded and split, retirements, ledger and audit entries: one round trip (PostgreSQL).
+    ledger.write_pending(pending, then=[retirements, entries, logged])
     return retirements

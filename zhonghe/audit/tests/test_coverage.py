@@ -103,6 +103,7 @@ SERVICES: dict[str, object] = {
     "zhonghe.registry.ledger.ledger_seal_all": "exempt: repeats ledger_seal until nothing is pending",
     "zhonghe.registry.ledger.append_entry": HELPER + " (the registry services)",
     "zhonghe.registry.listings.earmarked_sql": READ,
+    "zhonghe.registry.ledger.write_pending": HELPER + " (credits_retire: its block moves with its own rows)",
     "zhonghe.registry.ledger.new_entry": HELPER + " (credits_retire: an unsaved entry it inserts with its rows)",
     "zhonghe.registry.ledger.take_from_blocks": HELPER + " (the registry services)",
     "zhonghe.registry.ledger.take_range": HELPER + " (the registry services)",

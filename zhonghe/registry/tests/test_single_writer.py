@@ -28,7 +28,7 @@ REGISTRY = ROOT / "zhonghe" / "registry"
 ALLOWED = {REGISTRY / name for name in ("services.py", "ledger.py", "listings.py", "external.py", "invalidation.py")}
 SYNTHETIC = {ROOT / "zhonghe" / "supervision" / "synth.py"}  # synthetic benchmark data: see the docstring
 # zhonghe/lib/rows.py: generic, so any call is suspect
-ROW_WRITERS = {"insert_rows", "insert_groups", "mark_status", "mark_status_then_insert", "save_fields"}
+ROW_WRITERS = {"insert_rows", "insert_groups", "mark_status", "write_batch", "save_fields"}
 ROW_WRITERS_HOME = {ROOT / "zhonghe" / "lib" / "rows.py", ROOT / "zhonghe" / "audit" / "services.py"}
 
 
