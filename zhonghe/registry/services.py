@@ -443,10 +443,10 @@ def _take_for_retirement(
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
     pending = ledger.PendingMove(spare_ids=spare_ids)
     if serials is None:
-        taken = ledger.take_from_blocks(
+        front = ledger.take_from_blocks(
             blocks, quantity_t, new_holder=actor.organization, new_status=BlockStatus.RETIRED, pending=pending
         )
-        return taken, pending
+        return front, pending
     taken = ledger.take_range(
         blocks, serials, new_holder=actor.organization, new_status=BlockStatus.RETIRED, pending=pending
     )
