@@ -12,6 +12,7 @@ from zhonghe.accounts.admin_service import ServiceAdmin
 from zhonghe.accounts.models import Organization
 from zhonghe.data.districts import district_choices
 from zhonghe.lib.admin_readonly import ReadOnlyAdmin
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry.models import (
     CreditBlock,
     CreditProject,
@@ -78,10 +79,15 @@ class CreditProjectAdmin(ServiceAdmin):
 
         def run(actor, data):
             block = credits_issue(actor=actor, project=project, quantity_t=data["quantity_t"])
-            done = gettext("已签发%(n)d吨，序列号%(first)d–%(last)d")
+            done = gettext("已签发%(n)s吨，序列号%(first)d–%(last)d")
             self.message_user(
                 request,
-                done % {"n": block.quantity_t, "first": block.serial_first, "last": block.serial_last},
+                done
+                % {
+                    "n": format_number(block.quantity_t, "credits"),
+                    "first": block.serial_first,
+                    "last": block.serial_last,
+                },
                 messages.SUCCESS,
             )
             return redirect(self.admin_url(project))

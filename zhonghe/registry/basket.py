@@ -19,6 +19,7 @@ from zhonghe.events.models import Event, Status
 from zhonghe.events.selectors import event_get
 from zhonghe.interop.idempotency import run_idempotent
 from zhonghe.lib.errors import Conflict, ValidationFailed
+from zhonghe.lib.numbers import format_number
 from zhonghe.registry import ranking
 from zhonghe.registry.models import Listing, Order, Origin, order_total_cny
 from zhonghe.registry.selectors import listings_on_offer
@@ -134,13 +135,13 @@ def basket_deviations(actor: Actor, lines: object) -> list[str]:
     listings = {str(x.code): x for x in listings_on_offer() if x.seller_id != actor.organization.id}
     found = ranking.deviations([offer_of(x) for x in listings.values()], chosen)
     return [
-        _("%(p)s（第%(t)d档）排在%(b)s（第%(bt)d档，尚有%(n)d吨）之后，偏离了实施方案的顺序")
+        _("%(p)s（第%(t)d档）排在%(b)s（第%(bt)d档，尚有%(n)s吨）之后，偏离了实施方案的顺序")
         % {
             "p": listings[d.code].project.code,
             "t": d.tier + 1,
             "b": listings[d.better_code].project.code,
             "bt": d.better_tier + 1,
-            "n": d.better_left_t,
+            "n": format_number(d.better_left_t, "credits"),
         }
         for d in found
     ]

@@ -29,6 +29,7 @@ from zhonghe.events import workflow
 from zhonghe.events.models import Event, Status
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.numbers import format_number
 from zhonghe.lib.text import clean_text
 from zhonghe.registry.models import ExternalCancellation, ExternalRegistry, ExternalStatus
 from zhonghe.registry.offsets import offset_covered_t
@@ -65,7 +66,7 @@ def _serials(first: object, last: object, quantity_t: object) -> tuple[int, int,
         raise ValidationFailed(_("序列号范围无效"), fields={"serial_first": str(first), "serial_last": str(last)})
     if last - first + 1 != quantity_t:  # type: ignore[operator]
         raise ValidationFailed(
-            _("序列号范围含%(n)d吨，与数量不符") % {"n": last - first + 1},  # type: ignore[operator]
+            _("序列号范围含%(n)s吨，与数量不符") % {"n": format_number(last - first + 1, "credits")},  # type: ignore[operator]
             fields={"quantity_t": quantity_t},
         )
     return first, last, quantity_t  # type: ignore[return-value]

@@ -26,6 +26,7 @@ from zhonghe.accounts.models import Organization, Role
 from zhonghe.audit.services import audit_append, audit_snapshot
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.numbers import format_number
 from zhonghe.lib.rows import locked_rows
 from zhonghe.registry.models import (
     BlockStatus,
@@ -141,7 +142,7 @@ def listing_create(
     available = free_t(project, actor.organization)
     if quantity > available:
         raise Conflict(
-            _("未挂牌的可用减排量仅%(n)d吨") % {"n": max(available, 0)},
+            _("未挂牌的可用减排量仅%(n)s吨") % {"n": format_number(max(available, 0), "credits")},
             code="insufficient_credits",
             fields={"quantity_t": quantity},
         )
@@ -189,14 +190,14 @@ def listing_update(
     committed = listing.reserved_t + listing.sold_t
     if quantity < committed:
         raise Conflict(
-            _("数量不能少于已预留和已成交的%(n)d吨") % {"n": committed},
+            _("数量不能少于已预留和已成交的%(n)s吨") % {"n": format_number(committed, "credits")},
             code="below_committed",
             fields={"quantity_t": quantity},
         )
     available = free_t(project, actor.organization, exclude=listing) + listing.sold_t
     if quantity > available:
         raise Conflict(
-            _("可挂牌的减排量仅%(n)d吨") % {"n": max(available, 0)},
+            _("可挂牌的减排量仅%(n)s吨") % {"n": format_number(max(available, 0), "credits")},
             code="insufficient_credits",
             fields={"quantity_t": quantity},
         )
@@ -227,7 +228,7 @@ def check_reservable(listing: Listing, quantity_t: int) -> None:
         raise Conflict(_("挂牌已下架或已过有效期"), code="listing_closed")
     if quantity_t > listing.remaining_t:
         raise Conflict(
-            _("挂牌可订购的数量仅%(n)d吨") % {"n": listing.remaining_t},
+            _("挂牌可订购的数量仅%(n)s吨") % {"n": format_number(listing.remaining_t, "credits")},
             code="exceeds_listing",
             fields={"quantity_t": quantity_t},
         )

@@ -46,6 +46,7 @@ from zhonghe.footprints.models import InventoryVersion
 from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
+from zhonghe.lib.numbers import format_number
 from zhonghe.lib.rows import insert_groups, locked_rows, prepare_rows, save_fields
 from zhonghe.registry import ledger, listings
 from zhonghe.registry.ledger import ledger_seal, ledger_seal_all  # noqa: F401  (the sealer; callers import it here)
@@ -426,7 +427,8 @@ def _requested_range(first: object, last: object, quantity_t: int) -> SerialRang
         raise ValidationFailed(_("序列号范围无效"), fields={"serial_first": exc.message}) from exc
     if serials.quantity != quantity_t:
         raise ValidationFailed(
-            _("序列号范围含%(n)d吨，与注销数量不符") % {"n": serials.quantity}, fields={"quantity_t": quantity_t}
+            _("序列号范围含%(n)s吨，与注销数量不符") % {"n": format_number(serials.quantity, "credits")},
+            fields={"quantity_t": quantity_t},
         )
     return serials
 

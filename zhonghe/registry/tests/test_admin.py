@@ -105,7 +105,7 @@ def test_operator_issues_credits_from_the_project_page(operator, actors):
 
     response = operator.post(_issue_url(project), {"quantity_t": "1000"}, follow=True)
     assert response.redirect_chain[-1][0] == change
-    assert "已签发1000吨" in [str(m) for m in response.context["messages"]][0]
+    assert "已签发1,000吨" in [str(m) for m in response.context["messages"]][0]
     operator.post(_issue_url(project), {"quantity_t": "500"})
     blocks = CreditBlock.objects.filter(project=project).order_by("serial_first")
     assert [(b.serial_first, b.serial_last, b.holder) for b in blocks] == [

@@ -293,3 +293,10 @@ def test_expire_orders_leaves_fresh_and_direct_orders(actors, project):
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING
     assert _reload(listing) == (100, 30, 0)
+
+
+def test_a_refused_quantity_names_the_free_tonnes_grouped(actors):
+    project = project_with_credits(actors, 12_345)
+    error = refused(Conflict, "insufficient_credits", _listing, actors, project, quantity_t=20_000)
+    assert "仅12,345吨" in error.message  # whole tonnes, grouped, as on every page
+    assert not Listing.objects.exists()
