@@ -12,10 +12,10 @@ built once per model and do what the ORM call they replace does, on PostgreSQL a
   instances through `Model.objects.raw` (the backend's converters apply), FOR UPDATE where the database
   has it (SQLite serialises writers instead).
 * `save_fields(obj, names)` = `obj.save(update_fields=names)`.
-* `mark_status(model, ids, status)` = `model.objects.filter(pk__in=ids).update(status=status)`.
-* `insert_groups` and `write_batch` run several of these in one round trip on PostgreSQL (one multi-statement
-  query, in order, inside the caller's transaction): a retirement writes everything it changes inside the
-  project lock in one round trip.
+* `insert_groups` runs several insert_rows in one round trip on PostgreSQL (one multi-statement query, in
+  order, inside the caller's transaction); `write_batch` can put first the UPDATE of
+  `model.objects.filter(pk__in=ids).update(status=status)`: a retirement writes everything it changes inside
+  the project lock in one round trip.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def insert_groups(groups: Sequence[Sequence[models.Model]]) -> None:
 def write_batch(
     *, status: tuple[type[models.Model], Sequence[int], str] | None = None, groups: Sequence[Sequence] = ()
 ) -> None:
-    """mark_status(*status) first (when given), then insert_rows of each group in order: one round trip on
-    PostgreSQL. Rows may bring their primary keys (a group is all with or all without)."""
+    """status = (model, ids, status): set `status` on those rows first (one UPDATE, no signals, as
+    QuerySet.update), then insert_rows of each group in order: one round trip on PostgreSQL. Rows may bring
+    their primary keys (a group is all with or all without)."""
     groups = [g for g in groups if g]
     for objs in groups:
         prepare_rows(objs)
@@ -147,12 +148,6 @@ def save_fields(obj: models.Model, names: Sequence[str]) -> None:
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     _run([(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [*values, obj.pk])])
     post_save.send(sender=model, instance=obj, created=False, update_fields=frozenset(names), raw=False, using=using)
-
-
-def mark_status(model: type[models.Model], ids: Sequence[int], status: str) -> None:
-    """Set `status` on the rows `ids` in one UPDATE (no signals, as QuerySet.update)."""
-    if ids:
-        _run([_status_statement(model, ids, status)])
 
 
 def _status_statement(model: type[models.Model], ids: Sequence[int], status: str) -> tuple[str, list]:

@@ -257,7 +257,7 @@ class PendingMove:
 
     def number(self, children: Sequence[CreditBlock]) -> None:
         for child in children:
-            last = max((c.pk for c in self.children), default=0)
+            last = self.children[-1].pk if self.children else 0  # ids are given in increasing order
             child.pk = self.spare_ids.pop(0) if self.spare_ids else allocate_id(CreditBlock, above=last)
             self.children.append(child)
 
@@ -275,11 +275,11 @@ def _replace(parents: list[CreditBlock], children: list[CreditBlock], pending: P
     parent's first serial, unique among live blocks."""
     for parent in parents:
         parent.status = BlockStatus.SUPERSEDED
-    if pending is not None:
-        pending.parents.extend(parents)
-        pending.number(children)
+    if pending is None:  # written now; the children's ids come back with RETURNING
+        write_pending(PendingMove(parents=parents, children=children))
         return
-    write_batch(status=(CreditBlock, [p.pk for p in parents], BlockStatus.SUPERSEDED), groups=[children])
+    pending.parents.extend(parents)
+    pending.number(children)
 
 
 def invalidate_block(block: CreditBlock, serials: SerialRange) -> list[CreditBlock]:

@@ -14,7 +14,7 @@ from zhonghe.accounts.models import Organization
 from zhonghe.audit.models import AuditEntry
 from zhonghe.audit.services import audit_append
 from zhonghe.lib.errors import ValidationFailed
-from zhonghe.lib.rows import insert_groups, insert_rows, locked_rows, mark_status, save_fields
+from zhonghe.lib.rows import insert_groups, insert_rows, locked_rows, save_fields, write_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +78,12 @@ def test_locked_rows_gives_converted_instances_and_locks_where_the_database_can(
     assert ("FOR UPDATE" in queries.captured_queries[0]["sql"]) == connection.features.has_select_for_update
 
 
-def test_mark_status_changes_only_the_rows_named(actors):
+def test_write_batch_status_changes_only_the_rows_named(actors):
     from zhonghe.footprints.tests.builders import make_event
 
     events = [make_event(actors.organiser, name=f"活动{i}") for i in range(3)]
     with transaction.atomic():
-        mark_status(type(events[0]), [events[0].pk, events[2].pk], "cancelled")
+        write_batch(status=(type(events[0]), [events[0].pk, events[2].pk], "cancelled"))
     statuses = {e.pk: type(e).objects.get(pk=e.pk).status for e in events}
     assert statuses == {events[0].pk: "cancelled", events[1].pk: events[1].status, events[2].pk: "cancelled"}
 
