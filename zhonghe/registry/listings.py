@@ -80,11 +80,6 @@ def free_t(project: CreditProject, seller: Organization, *, exclude: Listing | N
     return active_t(project, seller) - earmarked_t(project, seller, today=timezone.localdate(), exclude=exclude)
 
 
-def locked_project(project_code: str) -> CreditProject:
-    """The project by code, its row locked (NotFound if none)."""
-    return _lock_project(project_code)
-
-
 def _lock_project(project_code: str) -> CreditProject:
     found = locked_rows(CreditProject, "code = %s", [str(project_code).strip()])
     if not found:

@@ -170,26 +170,27 @@ SPARE_BLOCK_IDS = 2  # a retirement from one block: the retired child and the re
 
 
 def _locked_active_blocks(
-    project: CreditProject, holder: Organization, *, project_locked: bool = False, spare_ids: int = 0
+    project: CreditProject, holder: Organization, *, spare_ids: int = 0
 ) -> tuple[list[CreditBlock], int, list[int]]:
     """The holder's active blocks of the project in serial order, locked; the tonnes of them the holder
     promised to its listings (listings.earmarked_t); and, on PostgreSQL, `spare_ids` fresh ids of the block
-    sequence for the children a move will create (ledger.PendingMove) — all in one statement."""
-    # Lock the project row first: a writer that waited here then reads the blocks afresh, including the
-    # children a concurrent split created (row locks on the old, now superseded, blocks would not show them).
-    if not project_locked:
-        CreditProject.objects.select_for_update().filter(pk=project.pk).first()
+    sequence for the children a move will create (ledger.PendingMove) — all in one round trip that first
+    takes the project's row lock (the lock every move of the project's units holds to commit)."""
+    # The project lock first, the blocks read once it is held (rows.locked_rows(after=...)): a writer that
+    # waited for it then sees the children a concurrent split created (row locks on the old, now superseded,
+    # blocks would not show them).
     promised_sql, promised_params = listings.earmarked_sql(project, holder, today=timezone.localdate())
-    columns = [f"({promised_sql}) AS promised_t"]
+    extra = [("promised_t", promised_sql, promised_params)]
     if connection.vendor == "postgresql":  # an uncorrelated subquery runs once per statement, not per row
         sequence = f"pg_get_serial_sequence('{CreditBlock._meta.db_table}', 'id')"
-        columns += [f"(SELECT nextval({sequence})) AS spare_id_{n}" for n in range(spare_ids)]
+        extra += [(f"spare_id_{n}", f"SELECT nextval({sequence})", []) for n in range(spare_ids)]
     blocks = locked_rows(
         CreditBlock,
         "project_id = %s AND holder_id = %s AND status = %s",
         [project.pk, holder.pk, BlockStatus.ACTIVE],
         order_by="serial_first",
-        extra=(", ".join(columns), promised_params),
+        extra=extra,
+        after=(CreditProject, "id = %s", [project.pk]),
     )
     if not blocks:  # nothing is free whatever was promised (callers compare held - promised with ≥ 1 t)
         return [], 0, []
@@ -198,11 +199,15 @@ def _locked_active_blocks(
     return blocks, int(first.promised_t), spares
 
 
-def _project_by_code(code: str) -> CreditProject:
-    project = CreditProject.objects.filter(code=code).first()
-    if project is None:
+_PROJECT_BY_CODE_SQL = f"SELECT * FROM {CreditProject._meta.db_table} WHERE code = %s"
+
+
+def _project_by_code(code: object) -> CreditProject:
+    """The project by code (fixed SQL: a retirement reads it on its hot path), not locked; NotFound if none."""
+    found = list(CreditProject.objects.raw(_PROJECT_BY_CODE_SQL, [str(code).strip()]))
+    if not found:
         raise NotFound(_("项目不存在"))
-    return project
+    return found[0]
 
 
 def _idempotent_replay(
@@ -438,9 +443,7 @@ def _take_for_retirement(
 ) -> tuple[list[CreditBlock], ledger.PendingMove]:
     """The retired children (numbered, not yet written) and the pending move that writes them."""
     # Tonnes the organisation promised to its own listings are not its to retire.
-    blocks, promised_t, spare_ids = _locked_active_blocks(
-        project, actor.organization, project_locked=True, spare_ids=SPARE_BLOCK_IDS
-    )
+    blocks, promised_t, spare_ids = _locked_active_blocks(project, actor.organization, spare_ids=SPARE_BLOCK_IDS)
     if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
     pending = ledger.PendingMove(spare_ids=spare_ids)
@@ -491,7 +494,7 @@ def _retire(
     if offset_covered_t(event) >= required_offset_t:  # external cancellations count too
         workflow.transition(event=event, action="complete_offset", actor=actor.user, note=_("注销量已不少于排放量"))
     first_id = ledger.allocate_id(Retirement)  # no shared counter: numbers are unique, not gap-free
-    project = listings.locked_project(project_code)  # one statement: found and locked
+    project = _project_by_code(project_code)  # locked with its blocks (_locked_active_blocks)
     retired_blocks, pending = _take_for_retirement(actor, project, quantity_t, serials)
     retirements: list[Retirement] = []
     for index, block in enumerate(retired_blocks):

@@ -73,7 +73,6 @@ SERVICES: dict[str, object] = {
     "zhonghe.registry.services.order_reject": {"order.reject"},
     "zhonghe.registry.services.credits_retire": {"credits.retire"},
     "zhonghe.registry.services.retirement_beneficiary": READ,
-    "zhonghe.registry.listings.locked_project": HELPER + " (locks the project row for a listing service)",
     "zhonghe.registry.listings.earmarked_t": READ,
     "zhonghe.registry.listings.active_t": READ,
     "zhonghe.registry.listings.free_t": READ,

@@ -135,8 +135,8 @@ def test_save_fields_writes_only_the_named_columns_and_runs_the_text_guard():
 def test_locked_rows_reads_an_extra_column_in_the_same_statement():
     org = Organization.objects.create(name="单位寅", kind="individual")
     Organization.objects.create(name="单位卯", kind="individual")
-    count_sql = f"(SELECT COUNT(*) FROM {Organization._meta.db_table} WHERE kind = %s) AS people"
+    count_sql = f"SELECT COUNT(*) FROM {Organization._meta.db_table} WHERE kind = %s"
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        (found,) = locked_rows(Organization, "id = %s", [org.pk], extra=(count_sql, ["individual"]))
+        (found,) = locked_rows(Organization, "id = %s", [org.pk], extra=[("people", count_sql, ["individual"])])
     assert len(queries.captured_queries) == 1
     assert found.pk == org.pk and found.people == Organization.objects.filter(kind="individual").count()
