@@ -42,17 +42,43 @@ def _psql(db: str, sql: str) -> None:
     subprocess.run(["psql", f"{SERVER}/{db}", "-qAtc", sql], check=True, capture_output=True)
 
 
-def pgbench_tps() -> float:
+def busy_seconds() -> float:
+    """CPU seconds the machine spent working so far (user, nice, system, irq, softirq of all cores; idle,
+    I/O wait and time stolen by the host excluded), from /proc/stat; 0 where there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:8]]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = ticks
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a local process, e.g. this client's PostgreSQL backend; 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pgbench_tps() -> tuple[float, float]:
+    """pgbench's TPS and the machine's CPU milliseconds per pgbench transaction."""
     _psql("postgres", f"DROP DATABASE IF EXISTS {PGBENCH_DB}")
     _psql("postgres", f"CREATE DATABASE {PGBENCH_DB}")
     subprocess.run(["pgbench", "-i", "-s", "10", "-q", f"{SERVER}/{PGBENCH_DB}"], check=True, capture_output=True)
+    busy = busy_seconds()
     out = subprocess.run(
         ["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(int(SECONDS)), f"{SERVER}/{PGBENCH_DB}"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return float(re.search(r"tps = ([0-9.]+)", out).group(1))
+    busy = busy_seconds() - busy
+    done = int(re.search(r"number of transactions actually processed: ([0-9]+)", out).group(1))
+    return float(re.search(r"tps = ([0-9.]+)", out).group(1)), 1000 * busy / max(done, 1)
 
 
 def django_setup() -> None:
@@ -145,6 +171,10 @@ def _worker(args) -> tuple[int, list[float]]:
     from django.db import connections
 
     connections.close_all()
+    import resource
+
+    from django.db import connection
+
     from zhonghe.accounts.models import User
     from zhonghe.accounts.selectors import actor_for_user
     from zhonghe.registry.services import credits_retire, order_confirm, order_create
@@ -152,13 +182,23 @@ def _worker(args) -> tuple[int, list[float]]:
     lock_times: list[float] = []
     _instrument(lock_times)
     done = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    client_started, server_started = usage.ru_utime + usage.ru_stime, process_seconds(backend)
+
+    def cpu() -> tuple[float, float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime - client_started, process_seconds(backend) - server_started
+
     if kind == "seal":  # the worker's periodic ledger_seal, every second instead of every 5 s
         from zhonghe.registry.services import ledger_seal_all
 
         while time.time() < deadline:
             ledger_seal_all()
             time.sleep(1)
-        return ledger_seal_all(), []
+        return ledger_seal_all(), [], *cpu()
     if kind == "transfer":
         buyer = actor_for_user(User.objects.get(pk=plan["organisers"][index]))
         seller = actor_for_user(User.objects.get(pk=plan["seller"]))
@@ -166,7 +206,7 @@ def _worker(args) -> tuple[int, list[float]]:
             order = order_create(actor=buyer, project_code=plan["projects"][index], quantity_t=1)
             order_confirm(actor=seller, order_code=order.code)
             done += 1
-        return done, lock_times
+        return done, lock_times, *cpu()
     shared = kind == "shared"
     organiser = actor_for_user(User.objects.get(pk=plan["organisers"][0 if shared else index]))
     project = plan["projects"][CLIENTS if shared else index]
@@ -174,10 +214,22 @@ def _worker(args) -> tuple[int, list[float]]:
     while time.time() < deadline:
         credits_retire(actor=organiser, event_code=event, project_code=project, quantity_t=1, reason="基准")
         done += 1
-    return done, lock_times
+    return done, lock_times, *cpu()
 
 
-def run_clients(kind: str, plan: dict, clients: int = CLIENTS) -> tuple[float, list[float]]:
+class Run:
+    """One run's rate, times inside the lock, and CPU milliseconds per operation: the machine's, and this
+    run's client processes' and their PostgreSQL backends' (the ledger sealer's are in the machine's only)."""
+
+    def __init__(self, rate: float, locks: list[float], machine_ms: float, client_ms: float, server_ms: float):
+        self.rate, self.locks = rate, locks
+        self.machine_ms, self.client_ms, self.server_ms = machine_ms, client_ms, server_ms
+
+    def cpu(self) -> str:
+        return f"CPU {self.machine_ms:.1f} ms (clients {self.client_ms:.1f} + their server {self.server_ms:.1f})"
+
+
+def run_clients(kind: str, plan: dict, clients: int = CLIENTS) -> Run:
     from django.db import connections
 
     connections.close_all()
@@ -188,10 +240,19 @@ def run_clients(kind: str, plan: dict, clients: int = CLIENTS) -> tuple[float, l
 
     sealer = [("seal", 0, plan, deadline)] if hasattr(services, "ledger_seal_all") else []  # seal after commit
     with ctx.Pool(clients + len(sealer)) as pool:
+        busy = busy_seconds()
         results = pool.map(_worker, [(kind, i, plan, deadline) for i in range(clients)] + sealer)
+        busy = busy_seconds() - busy
     elapsed = time.time() - start
-    total = sum(r[0] for r in results[:clients])
-    return total / elapsed, [t for r in results for t in r[1]]
+    ours = results[:clients]
+    total = max(sum(r[0] for r in ours), 1)
+    return Run(
+        sum(r[0] for r in ours) / elapsed,
+        [t for r in results for t in r[1]],
+        1000 * busy / total,
+        1000 * sum(r[2] for r in ours) / total,
+        1000 * sum(r[3] for r in ours) / total,
+    )
 
 
 def statements_per_retirement(plan: dict) -> str:
@@ -260,25 +321,32 @@ def _ms(values: list[float]) -> str:
 def main() -> None:
     fresh_database()
     plan = build()
-    tps = pgbench_tps()
+    tps, pgbench_ms = pgbench_tps()
     print(f"Registry benchmark on PostgreSQL ({SERVER}), {CLIENTS} clients × {SECONDS:.0f} s each run")
-    print(f"pgbench tpcb-like -c {CLIENTS} -j 2 scale 10: {tps:,.0f} tps")
+    print(f"pgbench tpcb-like -c {CLIENTS} -j 2 scale 10: {tps:,.0f} tps, CPU {pgbench_ms:.2f} ms per transaction")
     print(f"one 1 t retirement (one block): {statements_per_retirement(plan)}")
     rows = [
         ("retire, 8 clients on 8 projects/holders", "own"),
         ("retire, 8 clients on 1 project/holder", "shared"),
         ("transfer, 8 buyers on 8 projects", "transfer"),
     ]
+    runs = {}
     for label, kind in rows:
-        rate, locks = run_clients(kind, plan)
-        print(f"{label:42} {rate:8.1f}/s  {100 * rate / tps:5.1f} % of pgbench  inside the lock: {_ms(locks)}")
+        run = runs[kind] = run_clients(kind, plan)
+        print(f"{label:42} {run.rate:8.1f}/s  {100 * run.rate / tps:5.1f} % of pgbench  inside the lock: "
+              f"{_ms(run.locks)}; per operation {run.cpu()}")  # fmt: skip
     vacuum_blocks()
-    before, locks_before = run_clients("shared", plan, clients=1)
+    before = run_clients("shared", plan, clients=1)
     add_history(plan)
     vacuum_blocks()
-    after, locks_after = run_clients("shared", plan, clients=1)
-    print(f"1 client on 1 project: {before:.1f}/s ({_ms(locks_before)}), after +{HISTORY_BLOCKS:,} history "
-          f"blocks {after:.1f}/s ({_ms(locks_after)}); ratio {after / before:.2f}")  # fmt: skip
+    after = run_clients("shared", plan, clients=1)
+    print(f"1 client on 1 project: {before.rate:.1f}/s ({_ms(before.locks)}; {before.cpu()}), after "
+          f"+{HISTORY_BLOCKS:,} history blocks {after.rate:.1f}/s ({_ms(after.locks)}); ratio "
+          f"{after.rate / before.rate:.2f}")  # fmt: skip
+    own = runs["own"].machine_ms
+    share = 100 * pgbench_ms / own
+    print(f"both CPU-bound on {os.cpu_count()} cores: 8 projects' share of pgbench's rate ≈ pgbench's CPU per "
+          f"transaction / a retirement's = {pgbench_ms:.2f} / {own:.1f} ms = {share:.1f} %")  # fmt: skip
 
 
 if __name__ == "__main__":
