@@ -47,7 +47,7 @@ from zhonghe.interop.idempotency import clean_key, run_idempotent
 from zhonghe.lib.errors import Conflict, NotFound, ValidationFailed
 from zhonghe.lib.ids import parse_code
 from zhonghe.lib.numbers import format_number
-from zhonghe.lib.rows import insert_groups, locked_rows, prepare_rows, save_fields
+from zhonghe.lib.rows import locked_rows, prepare_rows, save_fields
 from zhonghe.registry import ledger, listings
 from zhonghe.registry.ledger import ledger_seal, ledger_seal_all  # noqa: F401  (the sealer; callers import it here)
 from zhonghe.registry.models import (
@@ -313,13 +313,27 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     if order.expires_at and order.expires_at < timezone.now():
         raise Conflict(_("订单已超过保留期限"), code="order_expired")
     listing = listings.locked_listing(order.listing.code) if order.listing_id else None
-    blocks, promised_t, _ids = _locked_active_blocks(order.project, actor.organization)
+    # The order's and the listing's rows (locked above) are written before the project lock, so that the lock
+    # is held only for the block moves and their records; should the stock be short, the Conflict rolls all of
+    # it back. (The listing's new sold_t does not enter the check: a listing order counts all held units.)
+    if listing is not None:
+        listing.reserved_t -= order.quantity_t
+        listing.sold_t += order.quantity_t
+        save_fields(listing, ["reserved_t", "sold_t", "updated_at"])
+    order.status = OrderStatus.CONFIRMED
+    order.decided_at = timezone.now()
+    save_fields(order, ["status", "decided_at"])
+    logged = audit_entry(actor=actor, action="order.confirm", target=order)
+    blocks, promised_t, spare_ids = _locked_active_blocks(order.project, actor.organization, spare_ids=SPARE_BLOCK_IDS)
     held_t = sum(b.quantity_t for b in blocks)
     if listing is None:
         held_t -= promised_t
     if held_t < order.quantity_t:
         raise Conflict(_("可用减排量不足"), code="insufficient_credits")
-    moved = ledger.take_from_blocks(blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE)
+    pending = ledger.PendingMove(spare_ids=spare_ids)
+    moved = ledger.take_from_blocks(
+        blocks, order.quantity_t, new_holder=order.buyer, new_status=BlockStatus.ACTIVE, pending=pending
+    )
     entries = [
         ledger.new_entry(
             kind=LedgerKind.TRANSFER,
@@ -331,15 +345,8 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
         )
         for child in moved
     ]
-    if listing is not None:
-        listing.reserved_t -= order.quantity_t
-        listing.sold_t += order.quantity_t
-        save_fields(listing, ["reserved_t", "sold_t", "updated_at"])
-    order.status = OrderStatus.CONFIRMED
-    order.decided_at = timezone.now()
-    save_fields(order, ["status", "decided_at"])
-    logged = audit_entry(actor=actor, action="order.confirm", target=order)
-    insert_groups([entries, [logged]])  # one round trip inside the project lock (PostgreSQL)
+    # Blocks superseded and split, ledger entries and the audit entry: one round trip (PostgreSQL).
+    ledger.write_pending(pending, then=[entries, [logged]])
     return order
 
 

@@ -82,3 +82,23 @@ def test_front_retirements_one_after_another_keep_the_registry_consistent(actors
     assert active_blocks(actors.orgs.organiser, project) == [(23, 30)]
     assert _children_above_parents(project)
     assert audit_registry() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="round trips: SQLite runs each statement alone")
+def test_a_confirmed_order_holds_the_project_lock_for_three_round_trips(actors, holding):
+    from zhonghe.registry.models import LedgerEntry, Order, OrderStatus
+    from zhonghe.registry.services import order_confirm, order_create
+
+    _event, project = holding
+    order = order_create(actor=actors.organiser, project_code=project.code, quantity_t=4)
+    with CaptureQueriesContext(connection) as queries:
+        order_confirm(actor=actors.seller, order_code=order.code)
+    inside = _after_project_lock(queries)
+    assert len(inside) == 3, inside  # lock + blocks, one write batch (blocks, ledger, audit), COMMIT
+    assert inside[-1] == "COMMIT"
+    assert all(table in inside[1] for table in ("registry_creditblock", "registry_ledgerentry", "audit_auditentry"))
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+    assert active_blocks(actors.orgs.organiser, project) == [(1, 20), (21, 30), (31, 34)]  # the last one now
+    assert LedgerEntry.objects.filter(reference=f"order:{order.code}").count() == 1
+    assert _children_above_parents(project)
+    assert audit_registry() == []
