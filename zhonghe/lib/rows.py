@@ -10,8 +10,7 @@ built once per model and do what the ORM call they replace does, on PostgreSQL a
   keys back through RETURNING. Rows that bring their own primary key keep it.
 * `locked_rows(model, where, params)` = `model.objects.select_for_update().filter(...)` with a SQL WHERE:
   instances through `Model.objects.raw` (the backend's converters apply), FOR UPDATE where the database
-  has it (SQLite serialises writers instead); with `after`, another table's rows are locked first in the
-  same round trip (a project's lock, then its blocks read afresh).
+  has it (SQLite serialises writers instead).
 * `save_fields(obj, names)` = `obj.save(update_fields=names)`.
 * `insert_groups` runs several insert_rows in one round trip on PostgreSQL (one multi-statement query, in
   order, inside the caller's transaction); `write_batch` can put first the UPDATE of
@@ -122,52 +121,23 @@ def locked_rows(
     params: Sequence[Any],
     order_by: str = "",
     extra: Sequence[tuple[str, str, Sequence[Any]]] = (),
-    after: tuple[type[models.Model], str, Sequence[Any]] | None = None,
 ) -> list:
-    """Instances of `model` matching the SQL `where` (columns of its own table), locked FOR UPDATE.
+    """Instances of `model` matching the SQL `where` (columns of its own table), locked FOR UPDATE where the
+    database has row locks (SQLite serialises writers instead).
 
     extra: (name, SQL expression, params) of integer values read in the same statement, set on each instance
     as `name` (e.g. a sum over another table; only the model's own rows are locked).
-    after: (model, where, params) of rows to lock first, the read waiting for that lock and then seeing every
-    row committed by the transaction it waited for. On PostgreSQL both run in one round trip through
-    zhonghe_locked_read() (registry migration 0009: each statement of a VOLATILE function takes a fresh
-    snapshot, which one statement with the lock inside it would not); SQLite has no row locks and
-    serialises writers, so there the rows are only read.
     """
     quote = connection.ops.quote_name
-    fields = model._meta.concrete_fields
-    columns = [quote(f.column) for f in fields]
+    columns = [quote(f.column) for f in model._meta.concrete_fields]
     columns += [f"CAST(({sql}) AS bigint) AS {quote(name)}" for name, sql, _ in extra]
     sql = f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} WHERE {where}"
     if order_by:
         sql += f" ORDER BY {order_by}"
-    locking = connection.features.has_select_for_update
-    if locking:
+    if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     all_params = [p for _, _, extra_params in extra for p in extra_params] + list(params)
-    if after is None or not locking:
-        return list(model.objects.raw(sql, all_params))
-    lock_model, lock_where, lock_params = after
-    lock_sql = f"SELECT 1 FROM {quote(lock_model._meta.db_table)} WHERE {lock_where} FOR UPDATE"
-    types = ", ".join([_column_types(model), *(f"{quote(name)} bigint" for name, _, _ in extra)])
-    call = f"SELECT * FROM zhonghe_locked_read(%s, %s) AS locked({types})"
-    return list(model.objects.raw(call, [_bound(lock_sql, lock_params), _bound(sql, all_params)]))
-
-
-@cache
-def _column_types(model: type[models.Model]) -> str:
-    """The column definition list of the model's table (PostgreSQL types) for a function returning records."""
-    quote = connection.ops.quote_name
-    return ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in model._meta.concrete_fields)
-
-
-def _bound(sql: str, params: Sequence[Any]) -> str:
-    """The statement with its parameters bound as literals by the driver (psycopg quotes them)."""
-    from psycopg import ClientCursor
-
-    connection.ensure_connection()
-    with ClientCursor(connection.connection) as cursor:
-        return cursor.mogrify(sql, list(params))
+    return list(model.objects.raw(sql, all_params))
 
 
 def save_fields(obj: models.Model, names: Sequence[str]) -> None:

@@ -169,6 +169,9 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
 SPARE_BLOCK_IDS = 2  # a retirement from one block: the retired child and the remainder
 
 
+_LOCKED_BLOCKS_SQL = "SELECT * FROM registry_locked_blocks(%s, %s, %s, %s)"  # registry migration 0010
+
+
 def _locked_active_blocks(
     project: CreditProject, holder: Organization, *, spare_ids: int = 0
 ) -> tuple[list[CreditBlock], int, list[int]]:
@@ -176,27 +179,26 @@ def _locked_active_blocks(
     promised to its listings (listings.earmarked_t); and, on PostgreSQL, `spare_ids` fresh ids of the block
     sequence for the children a move will create (ledger.PendingMove) — all in one round trip that first
     takes the project's row lock (the lock every move of the project's units holds to commit)."""
-    # The project lock first, the blocks read once it is held (rows.locked_rows(after=...)): a writer that
-    # waited for it then sees the children a concurrent split created (row locks on the old, now superseded,
-    # blocks would not show them).
-    promised_sql, promised_params = listings.earmarked_sql(project, holder, today=timezone.localdate())
-    extra = [("promised_t", promised_sql, promised_params)]
-    if connection.vendor == "postgresql":  # an uncorrelated subquery runs once per statement, not per row
-        sequence = f"pg_get_serial_sequence('{CreditBlock._meta.db_table}', 'id')"
-        extra += [(f"spare_id_{n}", f"SELECT nextval({sequence})", []) for n in range(spare_ids)]
+    today = timezone.localdate()
+    if connection.vendor == "postgresql":
+        # The project lock first, then the blocks read in a statement of its own (registry_locked_blocks,
+        # static SQL planned once per session): a writer that waited for the lock sees the children a
+        # concurrent split created (row locks on the old, now superseded, blocks would not show them).
+        params = [project.pk, holder.pk, today, spare_ids]
+        blocks = list(CreditBlock.objects.raw(_LOCKED_BLOCKS_SQL, params))
+        if not blocks:  # nothing is free whatever was promised (callers compare held - promised with ≥ 1 t)
+            return [], 0, []
+        return blocks, int(blocks[0].promised_t), list(blocks[0].spare_ids or [])
+    # SQLite serialises writers (no row locks): the blocks and the promised tonnes are only read.
+    promised_sql, promised_params = listings.earmarked_sql(project, holder, today=today)
     blocks = locked_rows(
         CreditBlock,
         "project_id = %s AND holder_id = %s AND status = %s",
         [project.pk, holder.pk, BlockStatus.ACTIVE],
         order_by="serial_first",
-        extra=extra,
-        after=(CreditProject, "id = %s", [project.pk]),
+        extra=[("promised_t", promised_sql, promised_params)],
     )
-    if not blocks:  # nothing is free whatever was promised (callers compare held - promised with ≥ 1 t)
-        return [], 0, []
-    first = blocks[0]
-    spares = [getattr(first, f"spare_id_{n}") for n in range(spare_ids)] if connection.vendor == "postgresql" else []
-    return blocks, int(first.promised_t), spares
+    return blocks, int(blocks[0].promised_t) if blocks else 0, []
 
 
 _PROJECT_BY_CODE_SQL = f"SELECT * FROM {CreditProject._meta.db_table} WHERE code = %s"

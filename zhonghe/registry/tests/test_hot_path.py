@@ -36,7 +36,7 @@ def _retire(actors, event, project, quantity_t, **extra):
 
 def _after_project_lock(queries) -> list[str]:
     sqls = [q["sql"] for q in queries.captured_queries]
-    lock = next(i for i, sql in enumerate(sqls) if "zhonghe_locked_read" in sql)
+    lock = next(i for i, sql in enumerate(sqls) if "registry_locked_blocks" in sql)
     return sqls[lock:]
 
 
@@ -53,7 +53,7 @@ def test_a_one_block_retirement_holds_the_project_lock_for_three_round_trips(act
     inside = _after_project_lock(queries)
     assert len(inside) == 3, inside  # lock + blocks (+ promised tonnes, spare ids), one write batch, COMMIT
     assert inside[-1] == "COMMIT"
-    assert all(part in inside[0] for part in ("registry_creditproject", "FOR UPDATE", "nextval", "registry_listing"))
+    assert inside[0].startswith("SELECT * FROM registry_locked_blocks(")  # lock, blocks, promised, spare ids
     batch = inside[1]
     for table in ("registry_creditblock", "registry_retirement", "registry_ledgerentry", "audit_auditentry"):
         assert table in batch
