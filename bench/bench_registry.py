@@ -153,8 +153,8 @@ def _instrument(lock_times: list[float]) -> None:
 
     original = services._locked_active_blocks
 
-    def timed(project, holder, *, spare_ids=0):
-        found = original(project, holder, spare_ids=spare_ids)
+    def timed(project, holder, **options):
+        found = original(project, holder, **options)
         blocks = found[0]
         if blocks:
             locked_at = blocks[0].locked_at.timestamp()
@@ -348,7 +348,8 @@ def main() -> None:
           f"transaction / a retirement's = {pgbench_ms:.2f} / {own:.1f} ms = {share:.1f} %")  # fmt: skip
     import bench_locked_read  # noqa: PLC0415 - needs the database built above
 
-    print(bench_locked_read.compare(plan["projects"][CLIENTS], "单位org0"))
+    print(bench_locked_read.compare(plan["projects"][CLIENTS], "单位org0"))  # one lot
+    print(bench_locked_read.compare(plan["projects"][1], "单位org1"))  # a lot per order of the transfer run
 
 
 if __name__ == "__main__":

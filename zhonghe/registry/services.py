@@ -169,22 +169,26 @@ def credits_issue(*, actor: Actor, project: CreditProject, quantity_t: int) -> C
 SPARE_BLOCK_IDS = 2  # a retirement from one block: the retired child and the remainder
 
 
-_LOCKED_BLOCKS_SQL = "SELECT * FROM registry_locked_blocks(%s, %s, %s, %s)"  # registry migration 0010
+_LOCKED_BLOCKS_SQL = "SELECT * FROM registry_locked_blocks(%s, %s, %s, %s, %s)"  # registry migration 0010
 
 
 def _locked_active_blocks(
-    project: CreditProject, holder: Organization, *, spare_ids: int = 0
+    project: CreditProject, holder: Organization, *, spare_ids: int = 0, need_t: int | None = None
 ) -> tuple[list[CreditBlock], int, list[int]]:
     """The holder's active blocks of the project in serial order, locked; the tonnes of them the holder
     promised to its listings (listings.earmarked_t); and, on PostgreSQL, `spare_ids` fresh ids of the block
     sequence for the children a move will create (ledger.PendingMove) — all in one round trip that first
-    takes the project's row lock (the lock every move of the project's units holds to commit)."""
+    takes the project's row lock (the lock every move of the project's units holds to commit).
+
+    With `need_t` (a move from the front) only the first blocks that hold need_t + the promised tonnes, or all
+    of them if they hold less: the sum of what comes back then decides whether the holder has enough exactly
+    as the whole holding would, and a holder of many lots does not read and lock them all."""
     today = timezone.localdate()
     if connection.vendor == "postgresql":
-        # The project lock first, then the blocks read in a statement of its own (registry_locked_blocks,
+        # The project lock first, then the blocks read in statements of their own (registry_locked_blocks,
         # static SQL planned once per session): a writer that waited for the lock sees the children a
         # concurrent split created (row locks on the old, now superseded, blocks would not show them).
-        params = [project.pk, holder.pk, today, spare_ids]
+        params = [project.pk, holder.pk, today, spare_ids, need_t]
         blocks = list(CreditBlock.objects.raw(_LOCKED_BLOCKS_SQL, params))
         if not blocks:  # nothing is free whatever was promised (callers compare held - promised with ≥ 1 t)
             return [], 0, []
@@ -198,7 +202,15 @@ def _locked_active_blocks(
         order_by="serial_first",
         extra=[("promised_t", promised_sql, promised_params)],
     )
-    return blocks, int(blocks[0].promised_t) if blocks else 0, []
+    promised_t = int(blocks[0].promised_t) if blocks else 0
+    if need_t is not None:  # the same front as on PostgreSQL
+        held_t = 0
+        for count, block in enumerate(blocks, start=1):
+            held_t += block.quantity_t
+            if held_t >= need_t + promised_t:
+                blocks = blocks[:count]
+                break
+    return blocks, promised_t, []
 
 
 _PROJECT_BY_CODE_SQL = f"SELECT * FROM {CreditProject._meta.db_table} WHERE code = %s"
@@ -326,7 +338,9 @@ def order_confirm(*, actor: Actor, order_code: object) -> Order:
     order.decided_at = timezone.now()
     save_fields(order, ["status", "decided_at"])
     logged = audit_entry(actor=actor, action="order.confirm", target=order)
-    blocks, promised_t, spare_ids = _locked_active_blocks(order.project, actor.organization, spare_ids=SPARE_BLOCK_IDS)
+    blocks, promised_t, spare_ids = _locked_active_blocks(
+        order.project, actor.organization, spare_ids=SPARE_BLOCK_IDS, need_t=order.quantity_t
+    )
     held_t = sum(b.quantity_t for b in blocks)
     if listing is None:
         held_t -= promised_t
@@ -452,7 +466,10 @@ def _take_for_retirement(
 ) -> tuple[list[CreditBlock], ledger.PendingMove]:
     """The retired children (numbered, not yet written) and the pending move that writes them."""
     # Tonnes the organisation promised to its own listings are not its to retire.
-    blocks, promised_t, spare_ids = _locked_active_blocks(project, actor.organization, spare_ids=SPARE_BLOCK_IDS)
+    need_t = quantity_t if serials is None else None  # exact serials: the whole holding is checked
+    blocks, promised_t, spare_ids = _locked_active_blocks(
+        project, actor.organization, spare_ids=SPARE_BLOCK_IDS, need_t=need_t
+    )
     if sum(b.quantity_t for b in blocks) - promised_t < quantity_t:
         raise Conflict(_("持有的该项目减排量不足"), code="insufficient_credits")
     pending = ledger.PendingMove(spare_ids=spare_ids)

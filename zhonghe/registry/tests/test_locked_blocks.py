@@ -1,7 +1,8 @@
 """A registry move's first round trip inside the project lock (services._locked_active_blocks; on PostgreSQL
 registry_locked_blocks() of migration 0010): the lock, then the holder's active blocks read afresh — a read
 that waited sees the blocks its lock's holder committed — with the tonnes promised to listings (the same rule
-as listings.earmarked_t) and spare ids of the block sequence drawn inside the lock."""
+as listings.earmarked_t) and spare ids of the block sequence drawn inside the lock; a move from the front reads
+and locks only the lots it needs."""
 
 from __future__ import annotations
 
@@ -93,6 +94,59 @@ def test_the_promised_tonnes_follow_the_listing_rule(holding, states):
     with transaction.atomic():
         _blocks, promised_t, _spares = _locked_active_blocks(project, organiser)
     assert promised_t == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("need_t", "listed_t", "front"),
+    [
+        (3, 0, [(1, 20)]),  # the first lot holds what the move takes
+        (20, 0, [(1, 20)]),
+        (21, 0, [(1, 20), (21, 30)]),
+        (15, 10, [(1, 20), (21, 30)]),  # 15 t + 10 t promised to a listing reach into the second lot
+        (100, 0, [(1, 20), (21, 30)]),  # too little: the whole holding comes back, and its sum says so
+        (None, 0, [(1, 20), (21, 30)]),  # exact serials: every block
+    ],
+)
+def test_a_move_from_the_front_reads_the_lots_it_needs_and_the_promised_tonnes(holding, need_t, listed_t, front):
+    project, organiser = holding
+    if listed_t:
+        _listing(project, organiser, quantity_t=listed_t)
+    with transaction.atomic():
+        blocks, promised_t, _spares = _locked_active_blocks(project, organiser, need_t=need_t)
+    assert [(b.serial_first, b.serial_last) for b in blocks] == front
+    assert promised_t == listed_t
+
+
+@postgres
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_retirement_from_the_front_leaves_the_holders_other_lots_unlocked(actors, holding):
+    from zhonghe.footprints.tests.builders import accounted_event
+    from zhonghe.registry.services import credits_retire
+
+    project, organiser = holding
+    event, _inventory = accounted_event(actors.organiser)
+    last = CreditBlock.objects.get(project=project, holder=organiser, status=BlockStatus.ACTIVE, serial_first=21)
+    free, errors = [], []
+
+    def other_writer() -> None:  # another connection, while the retirement still holds its locks
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM registry_creditblock WHERE id = %s FOR UPDATE NOWAIT", [last.pk])
+                free.append(cursor.fetchone()[0])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        credits_retire(actor=actors.organiser, event_code=event.code, project_code=project.code, quantity_t=2,
+                       reason="抵消")  # fmt: skip
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join(timeout=30)
+    assert errors == [] and free == [last.pk]  # only the first lot (1–20) was read and locked
 
 
 @postgres
