@@ -14,6 +14,8 @@ inside the lock); PL/pgSQL keeps the plans of static statements for the session.
 time, no row locks) reads the blocks with plain SQL instead.
 """
 
+import importlib
+
 from django.db import migrations
 
 CREATE = """
@@ -69,28 +71,20 @@ $$
 """
 DROP = "DROP FUNCTION IF EXISTS registry_locked_blocks(bigint, bigint, date, integer, bigint)"
 
-OLD_CREATE = """
-CREATE OR REPLACE FUNCTION zhonghe_locked_read(lock_sql text, read_sql text) RETURNS SETOF record
-LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    EXECUTE lock_sql;
-    RETURN QUERY EXECUTE read_sql;
-END
-$$
-"""
-OLD_DROP = "DROP FUNCTION IF EXISTS zhonghe_locked_read(text, text)"
+# The function this one replaces, for going back (0009's own text).
+_0009 = importlib.import_module("zhonghe.registry.migrations.0009_locked_read_function")
 
 
 def _forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(OLD_DROP)
+        schema_editor.execute(_0009.DROP)
         schema_editor.execute(CREATE)
 
 
 def _backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
-        schema_editor.execute(OLD_CREATE)
+        schema_editor.execute(_0009.CREATE)
 
 
 class Migration(migrations.Migration):
