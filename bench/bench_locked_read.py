@@ -65,12 +65,11 @@ def compare(project_code: str, holder_name: str) -> str:
         cursor.execute(baseline.CREATE)
     project = CreditProject.objects.get(code=project_code)
     holder = Organization.objects.get(name=holder_name)
-    ways = {
-        "registry_locked_blocks": lambda: _locked_active_blocks(project, holder, spare_ids=SPARE_BLOCK_IDS, need_t=1)[
-            0
-        ],
-        "0009": lambda: _dynamic_read(project, holder),
-    }
+
+    def current() -> list:
+        return _locked_active_blocks(project, holder, spare_ids=SPARE_BLOCK_IDS, need_t=1)[0]
+
+    ways = {"registry_locked_blocks": current, "0009": lambda: _dynamic_read(project, holder)}
     times: dict[str, list[float]] = {name: [] for name in ways}
     blocks: dict[str, set[int]] = {name: set() for name in ways}
     for _ in range(ROUNDS):
