@@ -14,7 +14,7 @@ from zhonghe.footprints.tests.builders import active_blocks, project_with_credit
 from zhonghe.lib.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhonghe.registry.audit import audit_registry
 from zhonghe.registry.listings import ORDER_HOLD, listing_create, listing_update, listing_withdraw, order_cancel
-from zhonghe.registry.models import Listing, OrderStatus
+from zhonghe.registry.models import BlockStatus, CreditBlock, Listing, OrderStatus
 from zhonghe.registry.selectors import holdings_history_for_org, listings_on_offer, sales_for_seller
 from zhonghe.registry.services import credits_issue, order_confirm, order_create, order_reject
 
@@ -241,6 +241,19 @@ def test_confirm_turns_reservation_into_sale_and_moves_holdings(actors, project)
     kinds = [(e.kind, e.quantity_t) for e in holdings_history_for_org(actors.orgs.organiser)]
     assert kinds == [("transfer", 30)]
     assert audit_registry() == []
+
+
+def test_a_listing_order_whose_stock_vanished_is_refused_and_writes_nothing(actors, project):
+    # order_confirm writes the order, the listing and the audit entry before it takes the project lock: a
+    # shortfall found inside the lock must roll all of them back.
+    listing = _listing(actors, project, 100)
+    order = _order(actors, listing, 30)
+    # No service can take reserved stock away (planted): the seller's whole holding moves to someone else.
+    held = CreditBlock.objects.filter(project=project, holder=actors.orgs.seller, status=BlockStatus.ACTIVE)
+    held.update(holder=actors.orgs.organiser)
+    refused(Conflict, "insufficient_credits", order_confirm, actor=actors.seller, order_code=order.code)
+    listing.refresh_from_db()
+    assert (listing.reserved_t, listing.sold_t) == (30, 0)
 
 
 def test_direct_order_cannot_take_listed_tonnes(actors, project):

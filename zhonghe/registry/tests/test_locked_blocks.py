@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zhonghe.footprints.tests.builders import buy, project_with_credits
+from zhonghe.footprints.tests.builders import accounted_event, buy, project_with_credits
 from zhonghe.registry import listings
 from zhonghe.registry.models import BlockStatus, CreditBlock, Listing, ListingStatus, ListingType
-from zhonghe.registry.services import _locked_active_blocks
+from zhonghe.registry.services import _locked_active_blocks, credits_retire
 from zhonghe.registry.tests.test_concurrency import wait_for_lock_waiter
 
 postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
@@ -122,9 +122,6 @@ def test_a_move_from_the_front_reads_the_lots_it_needs_and_the_promised_tonnes(h
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_retirement_from_the_front_leaves_the_holders_other_lots_unlocked(actors, holding):
-    from zhonghe.footprints.tests.builders import accounted_event
-    from zhonghe.registry.services import credits_retire
-
     project, organiser = holding
     event, _inventory = accounted_event(actors.organiser)
     last = CreditBlock.objects.get(project=project, holder=organiser, status=BlockStatus.ACTIVE, serial_first=21)
